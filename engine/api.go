@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"errors"
+	"time"
+
+	"github.com/sextant-ml/sextant/engine/block"
+)
+
+// Errors the engine returns. Callers test them with errors.Is; the server
+// maps them to HTTP status codes.
+var (
+	// ErrNotFound: the project, run or series does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists: a project or run with that name or id exists already.
+	ErrExists = errors.New("already exists")
+	// ErrInvalid: the caller's input breaks a documented rule (empty or
+	// over-long key, negative step, unknown state). The wrapping error names
+	// the field.
+	ErrInvalid = errors.New("invalid argument")
+	// ErrCorrupt: stored bytes do not decode. Never caused by user input.
+	ErrCorrupt = errors.New("corrupt data")
+	// ErrClosed: the DB was closed.
+	ErrClosed = errors.New("engine closed")
+)
+
+// Limits on what a caller may store. They are part of the API contract and
+// documented in docs/api.md.
+const (
+	MaxKeyLen      = 256 // bytes in a metric key
+	MaxIDLen       = 128 // bytes in a project name or run id
+	MaxRowsPerCall = 100_000
+)
+
+// Reserved series that every row writes besides its metrics.
+const (
+	KeyStep      = "_step"      // the x-axis of a row; not stored as a series
+	KeyTimestamp = "_timestamp" // wall time of the row, seconds since the epoch
+	KeyRuntime   = "_runtime"   // seconds since the run's first row
+)
+
+// Run states.
+const (
+	StateRunning  = "running"
+	StateFinished = "finished"
+	StateFailed   = "failed"
+	StateCrashed  = "crashed"
+)
+
+// Options configure Open. The zero value of every field but Dir picks a
+// measured default.
+type Options struct {
+	// Dir holds the Badger files. Ignored when InMemory is set.
+	Dir string
+	// InMemory keeps everything in memory, for tests.
+	InMemory bool
+	// HeadMaxPoints seals a series' head into a block once it holds this
+	// many points.
+	HeadMaxPoints int
+	// IdleSeal seals heads that received no point for this long.
+	IdleSeal time.Duration
+	// CacheBytes sizes the fastcache of decoded blocks.
+	CacheBytes int
+}
+
+// Project is a named collection of runs, owned by a user or a team.
+type Project struct {
+	Name       string    `json:"name"`
+	Owner      string    `json:"owner"`          // the user who created it
+	Team       string    `json:"team,omitempty"` // owning team, if any
+	Visibility string    `json:"visibility"`     // "private" or "public"
+	Created    time.Time `json:"created"`
+}
+
+// Run is one training run of a project and everything known about it
+// besides its history.
+type Run struct {
+	Project   string         `json:"project"`
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	Group     string         `json:"group"`
+	JobType   string         `json:"job_type"`
+	Tags      []string       `json:"tags"`
+	Notes     string         `json:"notes"`
+	Config    map[string]any `json:"config"`
+	State     string         `json:"state"`
+	Author    string         `json:"author"`
+	Created   time.Time      `json:"created"`
+	Heartbeat time.Time      `json:"heartbeat"`
+	// Summary holds, per metric key, its latest point and its extremes.
+	// It is kept current on ingest, never rebuilt by scanning history.
+	Summary map[string]MetricSummary `json:"summary"`
+	// LastStep is the largest step written so far, -1 before the first row.
+	LastStep int64 `json:"last_step"`
+}
+
+// MetricSummary is the run table's view of one series: the value at the
+// largest step, and the smallest and largest finite values.
+type MetricSummary struct {
+	Last float64 `json:"last"`
+	Step int64   `json:"step"`
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+}
+
+// RunPatch changes the fields that are set; Config is merged key by key
+// into the run's config.
+type RunPatch struct {
+	Name    *string
+	Group   *string
+	JobType *string
+	Notes   *string
+	State   *string
+	Tags    *[]string
+	Config  map[string]any
+}
+
+// Metric is one key and value of a history row.
+type Metric struct {
+	Key   string
+	Value float64
+}
+
+// Row is one log call of a run: metrics at a step.
+type Row struct {
+	// Step of the row; negative means the run's last step + 1.
+	Step int64
+	// Time in seconds since the epoch; NaN means the server's clock.
+	Time    float64
+	Metrics []Metric
+}
+
+// AppendResult counts what an Append stored.
+type AppendResult struct {
+	Rows   int `json:"rows"`
+	Points int `json:"points"` // metric points, not counting _timestamp and _runtime
+}
+
+// Points is a columnar run of points of one series in increasing step.
+type Points struct {
+	Steps  []int64
+	Values []float64
+}
+
+// Len returns the number of points.
+func (p Points) Len() int { return len(p.Steps) }
+
+// Chunk is a piece of a series handed to a reader by Scan: either a sealed
+// block, whose statistics and summary pyramid are known without decoding its
+// points, or points still in the head (Pyramid is nil then).
+type Chunk struct {
+	Stats   block.Stats
+	Pyramid []block.Bucket
+	load    func() (Points, error)
+}
+
+// Points decodes the chunk's points, through the block cache.
+func (c *Chunk) Points() (Points, error) { return c.load() }
+
+// NewChunk builds a chunk from already decoded points; query tests and the
+// head use it.
+func NewChunk(p Points) *Chunk {
+	stats, pyramid := block.Summarize(p.Steps, p.Values)
+	return &Chunk{Stats: stats, Pyramid: pyramid, load: func() (Points, error) { return p, nil }}
+}
