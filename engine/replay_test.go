@@ -1,7 +1,7 @@
 package engine
 
 import (
-		"math"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
