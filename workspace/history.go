@@ -247,3 +247,28 @@ func wrapWorkspace(err error, project, owner string) error {
 	}
 	return fmt.Errorf("workspace of %q in project %q: %w", owner, project, err)
 }
+
+// Owners lists the users who have a workspace in project, by name; the
+// default workspace is not among them.
+func (s *Store) Owners(project string) ([]string, error) {
+	prefix := makeKey(kindHead, project)
+	owners := []string{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			owner, ok := readString(it.Item().Key()[len(prefix):])
+			if !ok {
+				return fmt.Errorf("workspace key %q: %w", it.Item().Key(), ErrCorrupt)
+			}
+			if owner != DefaultOwner {
+				owners = append(owners, owner)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list workspaces of project %q: %w", project, err)
+	}
+	return owners, nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -277,5 +278,9 @@ func TestWorkspacesAreSeparate(t *testing.T) {
 			t.Errorf("Workspace(%q, %q) = %q, %v; want %q", c.project, c.owner,
 				sectionName(w), err, c.want)
 		}
+	}
+	owners, err := st.Owners("p")
+	if got := strings.Join(owners, ","); err != nil || got != "an,ana" {
+		t.Errorf("Owners(p) = %q, %v; want \"an,ana\"", got, err)
 	}
 }

@@ -63,3 +63,12 @@ func tokenKey(hash []byte) []byte {
 func shareIndexKey(project, report string, hash []byte) []byte {
 	return append(makeKey(kindShares, project, report), hash...)
 }
+
+// readString reads what appendString wrote, when it fills b exactly.
+func readString(b []byte) (string, bool) {
+	n, w := binary.Uvarint(b)
+	if w <= 0 || uint64(len(b)-w) != n {
+		return "", false
+	}
+	return string(b[w:]), true
+}

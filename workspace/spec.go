@@ -82,29 +82,33 @@ type Panel struct {
 // Smoothing types.
 const (
 	SmoothEMA      = "ema"      // debiased exponential moving average
-	SmoothTimeEMA  = "time_ema" // EMA weighted by the x distance
+	SmoothTimeEMA  = "twema"    // EMA weighted by the x distance
 	SmoothMean     = "mean"     // running mean over a window of points
-	SmoothGaussian = "gaussian" // Gaussian kernel over a window of points
+	SmoothGaussian = "gaussian" // Gaussian kernel, its width in points
 )
 
-// Smoothing is a line panel's smoothing. Version 2 specs held a bare EMA
+// Smoothing is a line panel's smoothing, with the fields and meanings of a
+// chart query's smoothing (docs/api.md). Version 2 specs held a bare EMA
 // weight instead.
 type Smoothing struct {
 	// Type is one of the Smooth constants.
 	Type string `json:"type"`
-	// Weight, for ema and time_ema, in [0, 1): 0 leaves the data as it is.
+	// Weight, for ema and twema, in [0, 1): 0 leaves the data as it is.
 	Weight float64 `json:"weight,omitempty"`
-	// Window, for mean and gaussian, in points, at least 1.
+	// Window, for mean, in points, at least 1.
 	Window int `json:"window,omitempty"`
+	// Sigma, for gaussian, in points, above 0.
+	Sigma float64 `json:"sigma,omitempty"`
 }
 
 // Grouping draws one line per group of runs.
 type Grouping struct {
-	// By is "group", "job_type", "tags" or "config.KEY".
+	// By is "group", "job_type", "tag" or "config.KEY".
 	By string `json:"by"`
 	// Agg is the line drawn: "mean" (when empty) or "median".
 	Agg string `json:"agg,omitempty"`
-	// Band is the shaded range: "minmax" (when empty), "stddev" or "none".
+	// Band is the shaded range: "minmax" (when empty), "std" (standard
+	// deviation), "stderr" (standard error) or "none".
 	Band string `json:"band,omitempty"`
 }
 
@@ -119,7 +123,7 @@ type RunState struct {
 	// Filter is a runs filter expression (see docs/api.md); empty keeps
 	// every run.
 	Filter string `json:"filter,omitempty"`
-	// GroupBy groups the table's rows: "", "group", "job_type", "tags" or
+	// GroupBy groups the table's rows: "", "group", "job_type", "tag" or
 	// "config.KEY".
 	GroupBy string `json:"group_by,omitempty"`
 	// Sort orders the table; absent means by creation time, newest first.

@@ -19,7 +19,8 @@ const (
 	MaxIDLen     = 128
 	MaxNameLen   = 256
 	MaxTextLen   = 64 << 10
-	MaxWindow    = 10_000
+	MaxWindow    = 100_000
+	MaxSigma     = 200
 )
 
 // invalid returns an ErrInvalid error whose message starts with field.
@@ -245,24 +246,32 @@ func checkRange(field string, lo, hi *float64) error {
 }
 
 func (sm *Smoothing) validate(field string) error {
+	set := map[string]bool{"weight": sm.Weight != 0, "window": sm.Window != 0,
+		"sigma": sm.Sigma != 0}
+	var own string
 	switch sm.Type {
 	case SmoothEMA, SmoothTimeEMA:
+		own = "weight"
 		if !(sm.Weight >= 0 && sm.Weight < 1) {
 			return invalid(field+".weight", "%g is outside [0, 1)", sm.Weight)
 		}
-		if sm.Window != 0 {
-			return invalid(field+".window", "not an option of %s smoothing", sm.Type)
-		}
-	case SmoothMean, SmoothGaussian:
+	case SmoothMean:
+		own = "window"
 		if sm.Window < 1 || sm.Window > MaxWindow {
 			return invalid(field+".window", "%d is outside [1, %d]", sm.Window, MaxWindow)
 		}
-		if sm.Weight != 0 {
-			return invalid(field+".weight", "not an option of %s smoothing", sm.Type)
+	case SmoothGaussian:
+		own = "sigma"
+		if !(sm.Sigma > 0 && sm.Sigma <= MaxSigma) {
+			return invalid(field+".sigma", "%g is outside (0, %d]", sm.Sigma, MaxSigma)
 		}
 	default:
-		return invalid(field+".type", "%q is not one of ema, time_ema, mean, gaussian",
-			sm.Type)
+		return invalid(field+".type", "%q is not one of ema, twema, mean, gaussian", sm.Type)
+	}
+	for _, name := range []string{"weight", "window", "sigma"} {
+		if set[name] && name != own {
+			return invalid(field+"."+name, "not an option of %s smoothing", sm.Type)
+		}
 	}
 	return nil
 }
@@ -277,18 +286,18 @@ func (g *Grouping) validate(field string) error {
 	if err := checkOneOf(field+".agg", g.Agg, "", "mean", "median"); err != nil {
 		return err
 	}
-	return checkOneOf(field+".band", g.Band, "", "minmax", "stddev", "none")
+	return checkOneOf(field+".band", g.Band, "", "minmax", "std", "stderr", "none")
 }
 
 // checkGroupBy accepts the run fields that runs can be grouped by.
 func checkGroupBy(field, by string) error {
 	switch {
-	case by == "" || by == "group" || by == "job_type" || by == "tags":
+	case by == "" || by == "group" || by == "job_type" || by == "tag":
 		return nil
 	case strings.HasPrefix(by, "config.") && len(by) > len("config."):
 		return nil
 	}
-	return invalid(field, "%q is not one of group, job_type, tags, config.KEY", by)
+	return invalid(field, "%q is not one of group, job_type, tag, config.KEY", by)
 }
 
 func checkOneOf(field, v string, allowed ...string) error {
