@@ -32,8 +32,9 @@ var (
 
 func mustEncoder() *zstd.Encoder {
 	e, err := zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithEncoderLevel(zstd.SpeedFastest),
 		zstd.WithEncoderCRC(false),
+		zstd.WithAllLitEntropyCompression(true),
 		zstd.WithSingleSegment(true),
 		zstd.WithZeroFrames(true))
 	if err != nil {
@@ -57,15 +58,30 @@ func mustDecoder() *zstd.Decoder {
 func appendSection(dst []byte, u []uint64, s *scratch) []byte {
 	w := width(u)
 	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
-	if w == 0 || len(planes) < minZstd {
+	if w == 0 || len(u) < minZstd {
 		return appendRaw(dst, planes, w)
 	}
-	z := encoder.EncodeAll(planes, s.zbuf[:0])
-	s.zbuf = z
-	if len(z)+binary.MaxVarintLen32 >= len(planes) {
-		return appendRaw(dst, planes, w)
-	}
+	start := len(dst)
 	dst = append(dst, byte(w|packZstd<<4))
+	n := len(u)
+	for p := 0; p < w; p++ {
+		dst = appendPlane(dst, planes[p*n:(p+1)*n], s)
+	}
+	if len(dst)-start > len(planes)+1 {
+		return appendRaw(dst[:start], planes, w)
+	}
+	return dst
+}
+
+// appendPlane appends a uvarint length and a zstd frame of plane, or a zero
+// and the plane itself when zstd would not shrink it.
+func appendPlane(dst, plane []byte, s *scratch) []byte {
+	z := encoder.EncodeAll(plane, s.zbuf[:0])
+	s.zbuf = z
+	if len(z)+binary.MaxVarintLen32 >= len(plane) {
+		dst = append(dst, 0)
+		return append(dst, plane...)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(z)))
 	return append(dst, z...)
 }
@@ -109,7 +125,7 @@ func readSection(r *reader, n int, s *scratch) []uint64 {
 	case packRaw:
 		planes = r.bytes("section bytes", n*w)
 	case packZstd:
-		planes = readZstd(r, n*w, s)
+		planes = readZstd(r, n, w, s)
 	default:
 		r.fail("section packing")
 	}
@@ -119,18 +135,28 @@ func readSection(r *reader, n int, s *scratch) []uint64 {
 	return unshuffle(s.uints(n), planes, w)
 }
 
-func readZstd(r *reader, size int, s *scratch) []byte {
-	z := r.bytes("zstd frame", r.count("zstd length", len(r.b)))
+func readZstd(r *reader, n, w int, s *scratch) []byte {
+	planes := s.bytes(n * w)
+	for p := 0; p < w && r.err == nil; p++ {
+		readPlane(r, planes[p*n:(p+1)*n])
+	}
+	return planes
+}
+
+func readPlane(r *reader, plane []byte) {
+	size := r.count("plane length", len(r.b))
+	if size == 0 {
+		copy(plane, r.bytes("raw plane", len(plane)))
+		return
+	}
+	z := r.bytes("zstd frame", size)
 	if r.err != nil {
-		return nil
+		return
 	}
-	buf := s.bytes(size)[:0]
-	out, err := decoder.DecodeAll(z, buf)
-	if err != nil || len(out) != size {
+	out, err := decoder.DecodeAll(z, plane[:0:len(plane)])
+	if err != nil || len(out) != len(plane) {
 		r.fail("zstd frame")
-		return nil
 	}
-	return out
 }
 
 func unshuffle(u []uint64, planes []byte, w int) []uint64 {

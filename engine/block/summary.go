@@ -65,6 +65,9 @@ type columns struct {
 
 func bucketColumns(b []Bucket) columns {
 	var c columns
+	for k := range c.ints {
+		c.ints[k] = make([]int64, 0, len(b))
+	}
 	for _, x := range b {
 		c.ints[0] = append(c.ints[0], int64(x.Count))
 		c.ints[1] = append(c.ints[1], x.MinStep)
