@@ -67,8 +67,8 @@ func cacheKey(project string, q ChartRequest, runs []*engine.Run) []byte {
 		if q.Grouping != nil {
 			meta, _ := json.Marshal(struct {
 				G, J, S, N string
-				T    []string
-				C    map[string]any
+				T          []string
+				C          map[string]any
 			}{r.Group, r.JobType, r.State, r.Name, r.Tags, r.Config})
 			key = append(key, meta...)
 		}
