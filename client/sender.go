@@ -73,9 +73,9 @@ func newSender(c *Client, opts Options, setup func(context.Context) error) (*sen
 	ctx, cancel := context.WithCancel(context.Background())
 	return &sender{
 		client: c, project: opts.Project, run: opts.ID, path: path, setup: setup,
-		batchRows:  orDefault(opts.BatchRows, 1000),
-		interval:   orDefault(opts.Interval, 500*time.Millisecond),
-		maxBackoff: orDefault(opts.MaxBackoff, 5*time.Second),
+		batchRows:  cmp.Or(opts.BatchRows, 1000),
+		interval:   cmp.Or(opts.Interval, 500*time.Millisecond),
+		maxBackoff: cmp.Or(opts.MaxBackoff, 5*time.Second),
 		log:        cmp.Or(opts.Logger, slog.Default()),
 		progress:   make(chan struct{}), wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel, done: make(chan struct{}), file: file,
@@ -387,12 +387,4 @@ func spoolPath(dir, project, run string) (string, error) {
 	}
 	name := url.PathEscape(run) + ".ndjson"
 	return filepath.Join(dir, "spool", url.PathEscape(project), name), nil
-}
-
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
