@@ -101,12 +101,12 @@ func (db *DB) commitWAL(rs *runState, seq uint64, rec []byte, fresh []string) er
 
 // batchFull reports whether a head that b wrote to is full; the caller
 // holds rs.mu.
-func (rs *runState) batchFull(b *batch, max int) bool {
-	if rs.series[KeyTimestamp].head.len() >= max {
+func (rs *runState) batchFull(b *batch, limit int) bool {
+	if rs.series[KeyTimestamp].head.len() >= limit {
 		return true // every row writes _timestamp
 	}
 	for _, s := range b.series {
-		if s.head.len() >= max {
+		if s.head.len() >= limit {
 			return true
 		}
 	}

@@ -68,8 +68,7 @@ func Open(opts Options) (*DB, error) {
 		stop:     make(chan struct{}),
 	}
 	if err := db.load(); err != nil {
-		bdb.Close()
-		return nil, err
+		return nil, errors.Join(err, bdb.Close())
 	}
 	db.sealerWG.Add(1)
 	go db.idleSealer()

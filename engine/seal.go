@@ -102,7 +102,8 @@ func (db *DB) takeHeads(rs *runState, mode sealMode) ([]*sealJob, uint64, []byte
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if rs.deleted || rs.unsealed == 0 || mode == sealFull && !rs.hasFullHead(db.opts.HeadMaxPoints) {
+	full := mode != sealFull || rs.hasFullHead(db.opts.HeadMaxPoints)
+	if rs.deleted || rs.unsealed == 0 || !full {
 		return nil, 0, nil, nil
 	}
 	var jobs []*sealJob
@@ -120,9 +121,9 @@ func (db *DB) takeHeads(rs *runState, mode sealMode) ([]*sealJob, uint64, []byte
 	return jobs, rs.walFloorNow(), rec, err
 }
 
-func (rs *runState) hasFullHead(max int) bool {
+func (rs *runState) hasFullHead(limit int) bool {
 	for _, s := range rs.series {
-		if s.head.len() >= max {
+		if s.head.len() >= limit {
 			return true
 		}
 	}
@@ -206,7 +207,7 @@ func (db *DB) writeSeal(rs *runState, jobs []*sealJob, floor uint64, rec []byte)
 // holds them (from its minStep to the next block's), the rest go to new
 // blocks or fill up a small last block.
 func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
-	max := db.opts.HeadMaxPoints
+	limit := db.opts.HeadMaxPoints
 	refs := j.s.blocks
 	if len(refs) == 0 {
 		j.refs = db.putBlocks(rs, j, j.pts)
@@ -220,7 +221,7 @@ func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
 	out := make([]blockRef, 0, len(refs)+1)
 	for i, ref := range refs {
 		n := territoryEnd(refs, i, patches)
-		if n == 0 && (i < len(refs)-1 || tail.Len() == 0 || ref.count+tail.Len() > max) {
+		if n == 0 && (i < len(refs)-1 || tail.Len() == 0 || ref.count+tail.Len() > limit) {
 			out = append(out, ref)
 			continue
 		}
@@ -230,7 +231,7 @@ func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
 		}
 		merged := merge(old, Points{Steps: patches.Steps[:n], Values: patches.Values[:n]})
 		patches = Points{Steps: patches.Steps[n:], Values: patches.Values[n:]}
-		if i == len(refs)-1 && ref.count+tail.Len() <= max {
+		if i == len(refs)-1 && ref.count+tail.Len() <= limit {
 			merged, tail = merge(merged, tail), Points{}
 		}
 		if merged.Steps[0] != ref.minStep {
