@@ -32,7 +32,13 @@ function Page({ route }: { route: Route }) {
     case "projects":
       return <ProjectsPage />;
     case "workspace":
-      return <WorkspacePage key={`${route.project}/${route.user}`} project={route.project} user={route.user} />;
+      return (
+        <WorkspacePage
+          key={`${route.project}/${route.user}`}
+          project={route.project}
+          user={route.user}
+        />
+      );
     case "run":
       return <RunPage project={route.project} run={route.run} />;
     case "reports":

@@ -17,6 +17,10 @@ describe("parseRoute", () => {
     expect(parseRoute(path, search)).toEqual(want);
   });
   it("reads back the paths it builds", () => {
-    expect(parseRoute(paths.run("a/b", "r?1"))).toEqual({ page: "run", project: "a/b", run: "r?1" });
+    expect(parseRoute(paths.run("a/b", "r?1"))).toEqual({
+      page: "run",
+      project: "a/b",
+      run: "r?1",
+    });
   });
 });

@@ -29,8 +29,10 @@ export function SignIn() {
           <span className="logo-mark" aria-hidden="true" />
           Sextant
         </div>
-        <p className="muted">Sign in with your API key. The server printed the admin key on its
-          first start (or see <code>DATA/admin.key</code>).</p>
+        <p className="muted">
+          Sign in with your API key. The server printed the admin key on its first start (or see{" "}
+          <code>DATA/admin.key</code>).
+        </p>
         <label>
           API key
           <input

@@ -4,7 +4,11 @@ import { navigate, paths } from "../router";
 import { Link } from "./Link";
 
 /** Header is the top bar: the logo, where we are, the project's tabs. */
-export function Header(props: { project?: string; tab?: "workspace" | "reports"; children?: ReactNode }) {
+export function Header(props: {
+  project?: string;
+  tab?: "workspace" | "reports";
+  children?: ReactNode;
+}) {
   const { project, tab } = props;
   const signOut = () => {
     setApiKey("");
@@ -23,10 +27,16 @@ export function Header(props: { project?: string; tab?: "workspace" | "reports";
             {project}
           </Link>
           <nav className="tabs">
-            <Link className={tab === "workspace" ? "tab active" : "tab"} href={paths.workspace(project)}>
+            <Link
+              className={tab === "workspace" ? "tab active" : "tab"}
+              href={paths.workspace(project)}
+            >
               Workspace
             </Link>
-            <Link className={tab === "reports" ? "tab active" : "tab"} href={paths.reports(project)}>
+            <Link
+              className={tab === "reports" ? "tab active" : "tab"}
+              href={paths.reports(project)}
+            >
               Reports
             </Link>
           </nav>

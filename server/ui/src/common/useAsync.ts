@@ -29,7 +29,8 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
         if (!ctl.signal.aborted) setState({ value, error: "", loading: false });
       },
       (err: unknown) => {
-        if (!ctl.signal.aborted) setState((s) => ({ ...s, error: errorMessage(err), loading: false }));
+        if (!ctl.signal.aborted)
+          setState((s) => ({ ...s, error: errorMessage(err), loading: false }));
       },
     );
     return () => ctl.abort();

@@ -16,18 +16,33 @@ export function PanelEditor(props: {
   const [query, setQuery] = useState("");
   const set = (patch: Partial<Panel>) => setP((cur) => ({ ...cur, ...patch }));
   const chosen = new Set(p.keys ?? []);
-  const flip = (k: string) => set({ keys: chosen.has(k) ? (p.keys ?? []).filter((x) => x !== k) : [...(p.keys ?? []), k] });
+  const flip = (k: string) =>
+    set({ keys: chosen.has(k) ? (p.keys ?? []).filter((x) => x !== k) : [...(p.keys ?? []), k] });
   const shownKeys = props.keys.filter((k) => k.toLowerCase().includes(query.toLowerCase()));
   const line = p.kind === "line";
   const setSmoothing = (type: string) =>
-    set({ smoothing: type === "" ? undefined : { type: type as Smoothing["type"], ...(type === "ema" || type === "time_ema" ? { weight: p.smoothing?.weight ?? 0.6 } : { window: p.smoothing?.window ?? 10 }) } });
+    set({
+      smoothing:
+        type === ""
+          ? undefined
+          : {
+              type: type as Smoothing["type"],
+              ...(type === "ema" || type === "time_ema"
+                ? { weight: p.smoothing?.weight ?? 0.6 }
+                : { window: p.smoothing?.window ?? 10 }),
+            },
+    });
   return (
     <Modal title={props.title} onClose={props.onClose} wide>
       <div className="editor">
         <div className="editor-col">
           <label>
             Kind
-            <select aria-label="Panel kind" value={p.kind} onChange={(e) => set({ kind: e.target.value as PanelKind })}>
+            <select
+              aria-label="Panel kind"
+              value={p.kind}
+              onChange={(e) => set({ kind: e.target.value as PanelKind })}
+            >
               <option value="line">Line plot</option>
               <option value="scalar">Scalar</option>
               <option value="bar">Bar chart</option>
@@ -37,13 +52,22 @@ export function PanelEditor(props: {
           </label>
           <label>
             Title
-            <input aria-label="Panel title" value={p.title ?? ""} placeholder="(the keys)" onChange={(e) => set({ title: e.target.value })} />
+            <input
+              aria-label="Panel title"
+              value={p.title ?? ""}
+              placeholder="(the keys)"
+              onChange={(e) => set({ title: e.target.value })}
+            />
           </label>
           {line ? (
             <>
               <label>
                 X-axis
-                <select aria-label="X-axis" value={p.x ?? "_step"} onChange={(e) => set({ x: e.target.value })}>
+                <select
+                  aria-label="X-axis"
+                  value={p.x ?? "_step"}
+                  onChange={(e) => set({ x: e.target.value })}
+                >
                   <option value="_step">Step</option>
                   <option value="_runtime">Relative time</option>
                   <option value="_timestamp">Wall time</option>
@@ -56,7 +80,11 @@ export function PanelEditor(props: {
               </label>
               <label>
                 Smoothing
-                <select aria-label="Smoothing" value={p.smoothing?.type ?? ""} onChange={(e) => setSmoothing(e.target.value)}>
+                <select
+                  aria-label="Smoothing"
+                  value={p.smoothing?.type ?? ""}
+                  onChange={(e) => setSmoothing(e.target.value)}
+                >
                   <option value="">None</option>
                   <option value="ema">Exponential moving average</option>
                   <option value="time_ema">Time-weighted EMA</option>
@@ -74,7 +102,14 @@ export function PanelEditor(props: {
                     max={0.99}
                     step={0.01}
                     value={p.smoothing.weight ?? 0}
-                    onChange={(e) => set({ smoothing: { type: p.smoothing?.type ?? "ema", weight: Number(e.target.value) } })}
+                    onChange={(e) =>
+                      set({
+                        smoothing: {
+                          type: p.smoothing?.type ?? "ema",
+                          weight: Number(e.target.value),
+                        },
+                      })
+                    }
                   />
                 </label>
               ) : null}
@@ -86,7 +121,14 @@ export function PanelEditor(props: {
                     type="number"
                     min={1}
                     value={p.smoothing.window ?? 1}
-                    onChange={(e) => set({ smoothing: { type: p.smoothing?.type ?? "mean", window: Math.max(1, Number(e.target.value)) } })}
+                    onChange={(e) =>
+                      set({
+                        smoothing: {
+                          type: p.smoothing?.type ?? "mean",
+                          window: Math.max(1, Number(e.target.value)),
+                        },
+                      })
+                    }
                   />
                 </label>
               ) : null}
@@ -95,7 +137,12 @@ export function PanelEditor(props: {
                 <select
                   aria-label="Group lines by"
                   value={p.grouping?.by ?? ""}
-                  onChange={(e) => set({ grouping: e.target.value === "" ? undefined : { ...p.grouping, by: e.target.value } })}
+                  onChange={(e) =>
+                    set({
+                      grouping:
+                        e.target.value === "" ? undefined : { ...p.grouping, by: e.target.value },
+                    })
+                  }
                 >
                   <option value="">No grouping</option>
                   <option value="group">Group</option>
@@ -105,11 +152,35 @@ export function PanelEditor(props: {
               </label>
               {p.grouping ? (
                 <div className="row">
-                  <select aria-label="Group line" value={p.grouping.agg ?? "mean"} onChange={(e) => set({ grouping: { ...p.grouping, by: p.grouping?.by ?? "group", agg: e.target.value as "mean" | "median" } })}>
+                  <select
+                    aria-label="Group line"
+                    value={p.grouping.agg ?? "mean"}
+                    onChange={(e) =>
+                      set({
+                        grouping: {
+                          ...p.grouping,
+                          by: p.grouping?.by ?? "group",
+                          agg: e.target.value as "mean" | "median",
+                        },
+                      })
+                    }
+                  >
                     <option value="mean">Mean</option>
                     <option value="median">Median</option>
                   </select>
-                  <select aria-label="Group band" value={p.grouping.band ?? "minmax"} onChange={(e) => set({ grouping: { ...p.grouping, by: p.grouping?.by ?? "group", band: e.target.value as "minmax" | "stddev" | "none" } })}>
+                  <select
+                    aria-label="Group band"
+                    value={p.grouping.band ?? "minmax"}
+                    onChange={(e) =>
+                      set({
+                        grouping: {
+                          ...p.grouping,
+                          by: p.grouping?.by ?? "group",
+                          band: e.target.value as "minmax" | "stddev" | "none",
+                        },
+                      })
+                    }
+                  >
                     <option value="minmax">Min–max band</option>
                     <option value="stddev">Std. dev. band</option>
                     <option value="none">No band</option>
@@ -117,17 +188,31 @@ export function PanelEditor(props: {
                 </div>
               ) : null}
               <label className="check">
-                <input type="checkbox" checked={p.log_x ?? false} onChange={(e) => set({ log_x: e.target.checked })} /> Log x
+                <input
+                  type="checkbox"
+                  checked={p.log_x ?? false}
+                  onChange={(e) => set({ log_x: e.target.checked })}
+                />{" "}
+                Log x
               </label>
               <label className="check">
-                <input type="checkbox" aria-label="Log y" checked={p.log_y ?? false} onChange={(e) => set({ log_y: e.target.checked })} /> Log y
+                <input
+                  type="checkbox"
+                  aria-label="Log y"
+                  checked={p.log_y ?? false}
+                  onChange={(e) => set({ log_y: e.target.checked })}
+                />{" "}
+                Log y
               </label>
             </>
           ) : null}
           {p.kind === "scalar" || p.kind === "bar" ? (
             <label>
               Statistic
-              <select value={p.summary ?? "last"} onChange={(e) => set({ summary: e.target.value as "last" | "min" | "max" })}>
+              <select
+                value={p.summary ?? "last"}
+                onChange={(e) => set({ summary: e.target.value as "last" | "min" | "max" })}
+              >
                 <option value="last">Last</option>
                 <option value="min">Min</option>
                 <option value="max">Max</option>
@@ -139,18 +224,33 @@ export function PanelEditor(props: {
           {p.kind === "markdown" ? (
             <label>
               Text (Markdown)
-              <textarea aria-label="Markdown text" rows={12} value={p.text ?? ""} onChange={(e) => set({ text: e.target.value })} />
+              <textarea
+                aria-label="Markdown text"
+                rows={12}
+                value={p.text ?? ""}
+                onChange={(e) => set({ text: e.target.value })}
+              />
             </label>
           ) : (
             <>
               <label>
                 Metrics
-                <input placeholder="Search metrics" value={query} onChange={(e) => setQuery(e.target.value)} />
+                <input
+                  placeholder="Search metrics"
+                  value={query}
+                  onChange={(e) => setQuery(e.target.value)}
+                />
               </label>
               <div className="column-list">
                 {shownKeys.map((k) => (
                   <label key={k} className="check">
-                    <input type="checkbox" aria-label={`Metric ${k}`} checked={chosen.has(k)} onChange={() => flip(k)} /> {k}
+                    <input
+                      type="checkbox"
+                      aria-label={`Metric ${k}`}
+                      checked={chosen.has(k)}
+                      onChange={() => flip(k)}
+                    />{" "}
+                    {k}
                   </label>
                 ))}
               </div>

@@ -14,16 +14,26 @@ export function cleanPanel(p: Panel): Panel {
         ...base,
         keys: p.keys ?? [],
         ...(p.x && p.x !== "_step" ? { x: p.x } : {}),
-        ...(p.x_min !== undefined && p.x_max !== undefined ? { x_min: p.x_min, x_max: p.x_max } : {}),
+        ...(p.x_min !== undefined && p.x_max !== undefined
+          ? { x_min: p.x_min, x_max: p.x_max }
+          : {}),
         ...(p.smoothing ? { smoothing: p.smoothing } : {}),
         ...(p.grouping ? { grouping: p.grouping } : {}),
         ...(p.log_x ? { log_x: true } : {}),
         ...(p.log_y ? { log_y: true } : {}),
       };
     case "scalar":
-      return { ...base, keys: (p.keys ?? []).slice(0, 1), ...(p.summary && p.summary !== "last" ? { summary: p.summary } : {}) };
+      return {
+        ...base,
+        keys: (p.keys ?? []).slice(0, 1),
+        ...(p.summary && p.summary !== "last" ? { summary: p.summary } : {}),
+      };
     case "bar":
-      return { ...base, keys: p.keys ?? [], ...(p.summary && p.summary !== "last" ? { summary: p.summary } : {}) };
+      return {
+        ...base,
+        keys: p.keys ?? [],
+        ...(p.summary && p.summary !== "last" ? { summary: p.summary } : {}),
+      };
     case "table":
       return { ...base, keys: p.keys ?? [] };
     case "markdown":

@@ -26,8 +26,8 @@ curl -s -X POST ${origin}/api/v1/projects/${project}/runs/first-run/history \\
       <h3>curl</h3>
       <pre>{curl}</pre>
       <p className="muted">
-        Metric names with a prefix (<code>train/loss</code>) land in a section of that name. Or
-        fill a project with example runs: <code>sextant demo</code>.
+        Metric names with a prefix (<code>train/loss</code>) land in a section of that name. Or fill
+        a project with example runs: <code>sextant demo</code>.
       </p>
     </div>
   );

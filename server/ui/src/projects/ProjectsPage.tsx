@@ -32,7 +32,9 @@ export function ProjectsPage() {
         {projects.error ? <p className="error-text">{projects.error}</p> : null}
         {projects.loading && list.length === 0 ? <p className="muted">Loading…</p> : null}
         {!projects.loading && list.length === 0 && !projects.error ? (
-          <p className="muted">No projects yet: create one below, or run <code>sextant demo</code>.</p>
+          <p className="muted">
+            No projects yet: create one below, or run <code>sextant demo</code>.
+          </p>
         ) : null}
         <ul className="project-list">
           {list.map((p) => (
@@ -47,9 +49,23 @@ export function ProjectsPage() {
         </ul>
         <form className="card inline-form" onSubmit={create}>
           <h2>New project</h2>
-          <input aria-label="Project name" placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
-          <input aria-label="Team" placeholder="team (optional)" value={team} onChange={(e) => setTeam(e.target.value)} />
-          <select aria-label="Visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
+          <input
+            aria-label="Project name"
+            placeholder="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <input
+            aria-label="Team"
+            placeholder="team (optional)"
+            value={team}
+            onChange={(e) => setTeam(e.target.value)}
+          />
+          <select
+            aria-label="Visibility"
+            value={visibility}
+            onChange={(e) => setVisibility(e.target.value)}
+          >
             <option value="private">private</option>
             <option value="public">public</option>
           </select>

@@ -47,7 +47,11 @@ export function ReportPage({ project, id, edit }: { project: string; id: string;
         {report ? (
           <>
             <div className="report-bar row">
-              {edit ? <Link href={paths.report(project, id)}>View</Link> : <Link href={paths.report(project, id, true)}>Edit</Link>}
+              {edit ? (
+                <Link href={paths.report(project, id)}>View</Link>
+              ) : (
+                <Link href={paths.report(project, id, true)}>Edit</Link>
+              )}
               <div className="bar-fill" />
               <button onClick={() => void share()}>Share link</button>
             </div>
@@ -67,10 +71,15 @@ export function ReportPage({ project, id, edit }: { project: string; id: string;
 /** useFilteredRuns lists, for each filter a block of r uses, the runs it selects. */
 function useFilteredRuns(project: string, r: Report | undefined): Map<string, Run[]> {
   const [out, setOut] = useState(new Map<string, Run[]>());
-  const filters = useMemo(() => [...new Set((r?.blocks ?? []).map((b) => b.runs?.filter ?? "").filter((f) => f !== ""))], [r]);
+  const filters = useMemo(
+    () => [...new Set((r?.blocks ?? []).map((b) => b.runs?.filter ?? "").filter((f) => f !== ""))],
+    [r],
+  );
   useEffect(() => {
     let live = true;
-    Promise.all(filters.map(async (f) => [f, await listRuns(project, { filter: f })] as const)).then(
+    Promise.all(
+      filters.map(async (f) => [f, await listRuns(project, { filter: f })] as const),
+    ).then(
       (pairs) => live && setOut(new Map(pairs)),
       (err: unknown) => notifyError(err, "Runs of a report section"),
     );

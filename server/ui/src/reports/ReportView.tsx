@@ -15,14 +15,31 @@ export function blockRunIds(b: Block, all: readonly Run[]): string[] {
 
 /** stubRun stands for a run the viewer knows only by id (a shared link). */
 export function stubRun(id: string): Run {
-  return { id, name: id, group: "", job_type: "", tags: [], notes: "", config: {}, summary: {}, state: "finished", author: "", created: "", heartbeat: "" };
+  return {
+    id,
+    name: id,
+    group: "",
+    job_type: "",
+    tags: [],
+    notes: "",
+    config: {},
+    summary: {},
+    state: "finished",
+    author: "",
+    created: "",
+    heartbeat: "",
+  };
 }
 
 /**
  * ReportView draws a report: Markdown blocks, and panels blocks each over
  * its own runs. runsFor gives the runs a block's run set selects.
  */
-export function ReportView(props: { report: Report; source: ChartSource; runsFor: (b: Block) => Run[] }) {
+export function ReportView(props: {
+  report: Report;
+  source: ChartSource;
+  runsFor: (b: Block) => Run[];
+}) {
   const { report } = props;
   return (
     <article className="report" data-testid="report-view">
@@ -33,7 +50,11 @@ export function ReportView(props: { report: Report; source: ChartSource; runsFor
       </p>
       {report.blocks.map((b, i) =>
         b.type === "text" ? (
-          <div key={i} className="markdown report-text" dangerouslySetInnerHTML={{ __html: renderMarkdown(b.markdown ?? "") }} />
+          <div
+            key={i}
+            className="markdown report-text"
+            dangerouslySetInnerHTML={{ __html: renderMarkdown(b.markdown ?? "") }}
+          />
         ) : (
           <PanelsBlock key={i} block={b} runs={props.runsFor(b)} source={props.source} />
         ),

@@ -11,7 +11,11 @@ export function ReportsPage({ project }: { project: string }) {
   const reports = useAsync(() => listReports(project), [project]);
   const create = async () => {
     try {
-      const r = await createReport(project, { title: "Untitled report", mode: "dynamic", blocks: [{ type: "text", markdown: "Write here." }] });
+      const r = await createReport(project, {
+        title: "Untitled report",
+        mode: "dynamic",
+        blocks: [{ type: "text", markdown: "Write here." }],
+      });
       navigate(paths.report(project, r.id, true));
     } catch (err) {
       notifyError(err, "Create report");
@@ -38,7 +42,11 @@ export function ReportsPage({ project }: { project: string }) {
           </button>
         </div>
         {reports.error ? <p className="error-text">{reports.error}</p> : null}
-        {reports.value?.length === 0 ? <p className="muted">No reports yet. Make one here, or with “Create report” in the workspace.</p> : null}
+        {reports.value?.length === 0 ? (
+          <p className="muted">
+            No reports yet. Make one here, or with “Create report” in the workspace.
+          </p>
+        ) : null}
         <ul className="project-list">
           {(reports.value ?? []).map((r) => (
             <li key={r.id}>

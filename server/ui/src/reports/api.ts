@@ -102,7 +102,12 @@ export interface SharedView {
 
 /** getShared reads a shared report without a key. */
 export async function getShared(token: string): Promise<SharedView> {
-  const res = await request<SharedView | Report>("GET", `/shared/${encodeURIComponent(token)}`, undefined, { auth: false });
+  const res = await request<SharedView | Report>(
+    "GET",
+    `/shared/${encodeURIComponent(token)}`,
+    undefined,
+    { auth: false },
+  );
   return "report" in res ? res : { report: res };
 }
 

@@ -14,15 +14,30 @@ describe("reportFromWorkspace", () => {
       known_keys: [],
       runs: { visible: { b: false } },
       sections: [
-        { id: "1", name: "train", collapsed: false, panels: [{ id: "p", kind: "line", keys: ["train/loss"] }] },
+        {
+          id: "1",
+          name: "train",
+          collapsed: false,
+          panels: [{ id: "p", kind: "line", keys: ["train/loss"] }],
+        },
         { id: "2", name: "empty", collapsed: false, panels: [] },
-        { id: "3", name: "shut", collapsed: true, panels: [{ id: "q", kind: "line", keys: ["x"] }] },
+        {
+          id: "3",
+          name: "shut",
+          collapsed: true,
+          panels: [{ id: "q", kind: "line", keys: ["x"] }],
+        },
       ],
     };
     const got = reportFromWorkspace("R", spec, [run("a"), run("b"), run("c")]);
     expect(got.blocks).toEqual([
       { type: "text", markdown: "Made from the workspace, 2 runs." },
-      { type: "panels", name: "train", runs: { ids: ["a", "c"] }, panels: [{ id: "p", kind: "line", keys: ["train/loss"] }] },
+      {
+        type: "panels",
+        name: "train",
+        runs: { ids: ["a", "c"] },
+        panels: [{ id: "p", kind: "line", keys: ["train/loss"] }],
+      },
     ]);
   });
 });
@@ -32,7 +47,15 @@ describe("toInput", () => {
     const got = toInput({
       title: "t",
       mode: "static",
-      blocks: [{ type: "panels", name: "n", runs: { ids: ["a"] }, panels: [], snapshot: { taken: "", runs: [] } }],
+      blocks: [
+        {
+          type: "panels",
+          name: "n",
+          runs: { ids: ["a"] },
+          panels: [],
+          snapshot: { taken: "", runs: [] },
+        },
+      ],
     });
     expect(got.blocks[0]).toEqual({ type: "panels", name: "n", runs: { ids: ["a"] }, panels: [] });
   });

@@ -17,7 +17,12 @@ export function reportFromWorkspace(title: string, spec: Spec, runs: readonly Ru
     mode: "dynamic",
     blocks: [
       { type: "text", markdown: `Made from the workspace, ${ids.length} runs.` },
-      ...sections.map((s) => ({ type: "panels" as const, name: s.name, runs: { ids }, panels: s.panels })),
+      ...sections.map((s) => ({
+        type: "panels" as const,
+        name: s.name,
+        runs: { ids },
+        panels: s.panels,
+      })),
     ],
   };
 }

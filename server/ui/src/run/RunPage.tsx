@@ -44,7 +44,10 @@ export function RunPage({ project, run: id }: { project: string; run: string }) 
     const t = window.setInterval(loaded.reload, 3000);
     return () => window.clearInterval(t);
   }, [run?.state, loaded.reload]);
-  const keys = useMemo(() => Object.keys(run?.summary ?? {}).filter((k) => !k.startsWith("_")), [run]);
+  const keys = useMemo(
+    () => Object.keys(run?.summary ?? {}).filter((k) => !k.startsWith("_")),
+    [run],
+  );
   const runs = useMemo(() => (run ? [run] : []), [run]);
   if (loaded.error && !run) {
     return (
@@ -54,7 +57,13 @@ export function RunPage({ project, run: id }: { project: string; run: string }) 
       </div>
     );
   }
-  if (!run) return <div className="page"><Header project={project} /><p className="muted page-error">Loading…</p></div>;
+  if (!run)
+    return (
+      <div className="page">
+        <Header project={project} />
+        <p className="muted page-error">Loading…</p>
+      </div>
+    );
   return (
     <div className="page">
       <Header project={project} />
@@ -81,7 +90,14 @@ export function RunPage({ project, run: id }: { project: string; run: string }) 
                   <div className="panel-head">
                     <span className="panel-title">{k}</span>
                   </div>
-                  <LinePlot panel={{ id: k, kind: "line", keys: [k] }} runs={runs} table={{}} source={{ project }} version={dataVersion(runs)} height={200} />
+                  <LinePlot
+                    panel={{ id: k, kind: "line", keys: [k] }}
+                    runs={runs}
+                    table={{}}
+                    source={{ project }}
+                    version={dataVersion(runs)}
+                    height={200}
+                  />
                 </div>
               ))}
             </div>
@@ -99,8 +115,15 @@ function RunEditor(props: { project: string; run: Run; onSaved: (r: Run) => void
   const [editing, setEditing] = useState(false);
   const save = async () => {
     try {
-      const tagList = tags.split(",").map((t) => t.trim()).filter((t) => t !== "");
-      const res = await request<Run>("PATCH", projectPath(project, `/runs/${encodeURIComponent(run.id)}`), { notes, tags: tagList });
+      const tagList = tags
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t !== "");
+      const res = await request<Run>(
+        "PATCH",
+        projectPath(project, `/runs/${encodeURIComponent(run.id)}`),
+        { notes, tags: tagList },
+      );
       props.onSaved({ ...run, ...res, notes, tags: tagList });
       setEditing(false);
       notify("Run saved.");
@@ -117,7 +140,10 @@ function RunEditor(props: { project: string; run: Run; onSaved: (r: Run) => void
             Edit notes and tags
           </button>
         </div>
-        <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(run.notes || "_No notes._") }} />
+        <div
+          className="markdown"
+          dangerouslySetInnerHTML={{ __html: renderMarkdown(run.notes || "_No notes._") }}
+        />
       </div>
     );
   }
@@ -125,7 +151,12 @@ function RunEditor(props: { project: string; run: Run; onSaved: (r: Run) => void
     <div className="run-notes card">
       <label>
         Notes (Markdown)
-        <textarea aria-label="Run notes" rows={5} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <textarea
+          aria-label="Run notes"
+          rows={5}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+        />
       </label>
       <label>
         Tags (comma separated)

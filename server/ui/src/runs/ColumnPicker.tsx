@@ -16,12 +16,18 @@ export function ColumnPicker(props: {
     props.onChange(chosen.has(c) ? props.chosen.filter((x) => x !== c) : [...props.chosen, c]);
   return (
     <Modal title="Columns" onClose={props.onClose}>
-      <input autoFocus placeholder="Search columns" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        autoFocus
+        placeholder="Search columns"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <div className="column-list">
         {shown.map((c) => (
           <label key={c} className="check">
             <input type="checkbox" checked={chosen.has(c)} onChange={() => flip(c)} />
-            <span className="muted">{c.split(".")[0] === c ? "run" : c.split(".")[0]}</span> {columnLabel(c)}
+            <span className="muted">{c.split(".")[0] === c ? "run" : c.split(".")[0]}</span>{" "}
+            {columnLabel(c)}
           </label>
         ))}
       </div>

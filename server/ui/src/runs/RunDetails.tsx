@@ -44,7 +44,8 @@ export function RunDetails({ run }: { run: Run }) {
                 <td>{k}</td>
                 <td>{formatNumber(toNumber(s.last))}</td>
                 <td className="muted">
-                  min {formatNumber(toNumber(s.min))} · max {formatNumber(toNumber(s.max))} · step {s.step}
+                  min {formatNumber(toNumber(s.min))} · max {formatNumber(toNumber(s.max))} · step{" "}
+                  {s.step}
                 </td>
               </tr>
             ))}

@@ -132,7 +132,11 @@ export function RunsTable(props: RunsTableProps) {
         <button className="ghost" onClick={() => setPicking(true)}>
           Columns
         </button>
-        <button className="ghost" onClick={props.onToggleWide} aria-label={props.wide ? "Collapse table" : "Expand table"}>
+        <button
+          className="ghost"
+          onClick={props.onToggleWide}
+          aria-label={props.wide ? "Collapse table" : "Expand table"}
+        >
           {props.wide ? "⇤" : "⇥"}
         </button>
       </div>
@@ -150,7 +154,12 @@ export function RunsTable(props: RunsTableProps) {
             type="checkbox"
             aria-label="Show all runs"
             checked={allOn}
-            onChange={() => setVisible(runs.map((r) => r.id), !allOn)}
+            onChange={() =>
+              setVisible(
+                runs.map((r) => r.id),
+                !allOn,
+              )
+            }
           />
           <span />
           <span />
@@ -162,20 +171,39 @@ export function RunsTable(props: RunsTableProps) {
         <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
           {virtual.getVirtualItems().map((item) => {
             const row = rows[item.index];
-            const style: CSSProperties = { position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` };
+            const style: CSSProperties = {
+              position: "absolute",
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${item.start}px)`,
+            };
             if (row.kind === "group") {
               const on = row.runs.every((r) => isVisible(state, r.id));
               return (
-                <div key={item.key} ref={virtual.measureElement} data-index={item.index} style={style}>
+                <div
+                  key={item.key}
+                  ref={virtual.measureElement}
+                  data-index={item.index}
+                  style={style}
+                >
                   <div className="group-row">
-                    <button className="icon" onClick={() => setCollapsed((s) => toggle(s, row.name))}>
+                    <button
+                      className="icon"
+                      onClick={() => setCollapsed((s) => toggle(s, row.name))}
+                    >
                       {collapsed.has(row.name) ? "▸" : "▾"}
                     </button>
                     <input
                       type="checkbox"
                       aria-label={`Show group ${row.name}`}
                       checked={on}
-                      onChange={() => setVisible(row.runs.map((r) => r.id), !on)}
+                      onChange={() =>
+                        setVisible(
+                          row.runs.map((r) => r.id),
+                          !on,
+                        )
+                      }
                     />
                     <strong>{row.name}</strong>
                     <span className="muted">{row.runs.length} runs</span>
@@ -187,7 +215,12 @@ export function RunsTable(props: RunsTableProps) {
             const color = runColor(r.id, state.colors);
             const expanded = open.has(r.id);
             return (
-              <div key={item.key} ref={virtual.measureElement} data-index={item.index} style={style}>
+              <div
+                key={item.key}
+                ref={virtual.measureElement}
+                data-index={item.index}
+                style={style}
+              >
                 <div className="runs-grid run-row" style={gridStyle} data-run={r.id}>
                   <input
                     type="checkbox"
@@ -218,7 +251,11 @@ export function RunsTable(props: RunsTableProps) {
                   {columns.map((c) => {
                     const v = cellOf(r, c);
                     return (
-                      <span key={c} className={typeof v === "number" ? "cell num" : "cell"} title={formatCell(v, c)}>
+                      <span
+                        key={c}
+                        className={typeof v === "number" ? "cell num" : "cell"}
+                        title={formatCell(v, c)}
+                      >
                         {formatCell(v, c)}
                       </span>
                     );
@@ -255,7 +292,11 @@ function HeaderCell(props: {
   const active = props.sort?.key === props.col;
   const arrow = active ? (props.sort?.order === "asc" ? " ↑" : " ↓") : "";
   return (
-    <button className={`head-cell${active ? " active" : ""}`} title={props.col} onClick={() => props.onSort(props.col)}>
+    <button
+      className={`head-cell${active ? " active" : ""}`}
+      title={props.col}
+      onClick={() => props.onSort(props.col)}
+    >
       {props.label}
       {arrow}
     </button>

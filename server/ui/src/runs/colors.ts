@@ -3,10 +3,26 @@
 
 /** palette is the run color palette. */
 export const palette: readonly string[] = [
-  "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
-  "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#3b5bdb",
-  "#d6336c", "#2b8a3e", "#e8590c", "#7048e8", "#0c8599",
-  "#a61e4d", "#5c940d", "#1971c2", "#c2255c", "#495057",
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#59a14f",
+  "#b07aa1",
+  "#edc948",
+  "#76b7b2",
+  "#ff9da7",
+  "#9c755f",
+  "#3b5bdb",
+  "#d6336c",
+  "#2b8a3e",
+  "#e8590c",
+  "#7048e8",
+  "#0c8599",
+  "#a61e4d",
+  "#5c940d",
+  "#1971c2",
+  "#c2255c",
+  "#495057",
 ];
 
 /** hashString is a small stable string hash (FNV-1a, 32 bits). */

@@ -10,7 +10,12 @@ import {
   sortRuns,
 } from "./columns";
 
-function run(id: string, lr: number | undefined, acc: number | "NaN" | undefined, tags: string[] = []): Run {
+function run(
+  id: string,
+  lr: number | undefined,
+  acc: number | "NaN" | undefined,
+  tags: string[] = [],
+): Run {
   return {
     id,
     name: `run-${id}`,
@@ -40,14 +45,26 @@ describe("cells", () => {
   });
   it("lists the available columns", () => {
     expect(availableColumns([run("a", 0.1, 0.9)])).toEqual([
-      "state", "created", "group", "job_type", "tags", "author",
-      "config.batch", "config.opt.lr", "summary.val/acc",
+      "state",
+      "created",
+      "group",
+      "job_type",
+      "tags",
+      "author",
+      "config.batch",
+      "config.opt.lr",
+      "summary.val/acc",
     ]);
   });
 });
 
 describe("sortRuns", () => {
-  const runs = [run("a", 0.3, 0.5), run("b", undefined, "NaN"), run("c", 0.1, 0.9), run("d", 0.2, undefined)];
+  const runs = [
+    run("a", 0.3, 0.5),
+    run("b", undefined, "NaN"),
+    run("c", 0.1, 0.9),
+    run("d", 0.2, undefined),
+  ];
   it.each([
     ["config.opt.lr", "asc", ["c", "d", "a", "b"]],
     ["config.opt.lr", "desc", ["a", "d", "c", "b"]],
@@ -59,7 +76,10 @@ describe("sortRuns", () => {
 
 describe("groupRuns", () => {
   it("puts a run in each of its tags", () => {
-    const got = groupRuns([run("a", 1, 1, ["x", "y"]), run("b", 1, 1, ["y"]), run("c", 1, 1)], "tags");
+    const got = groupRuns(
+      [run("a", 1, 1, ["x", "y"]), run("b", 1, 1, ["y"]), run("c", 1, 1)],
+      "tags",
+    );
     expect(got.map((g) => [g.name, g.runs.map((r) => r.id)])).toEqual([
       ["x", ["a"]],
       ["y", ["a", "b"]],

@@ -34,7 +34,8 @@ export function useRuns(project: string, filter: string): RunsLoad {
         if (ctl.signal.aborted) return;
         setState((s) => ({ ...s, loaded: true, error: errorMessage(err) }));
       }
-      if (!ctl.signal.aborted) timer = window.setTimeout(load, running.current ? livePollMs : idlePollMs);
+      if (!ctl.signal.aborted)
+        timer = window.setTimeout(load, running.current ? livePollMs : idlePollMs);
     };
     void load();
     return () => {

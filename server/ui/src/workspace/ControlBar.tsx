@@ -14,7 +14,12 @@ import type { WorkspaceHandle } from "./useWorkspace";
  * workspace, undo and redo (also Ctrl+Z and Ctrl+Shift+Z), saved views,
  * create report, set as the project's default, copy to my workspace.
  */
-export function ControlBar(props: { project: string; user: string; handle: WorkspaceHandle; runs: Run[] }) {
+export function ControlBar(props: {
+  project: string;
+  user: string;
+  handle: WorkspaceHandle;
+  runs: Run[];
+}) {
   const { project, user, handle } = props;
   const [viewsOpen, setViewsOpen] = useState(false);
   const owners = useAsync(() => listWorkspaceOwners(project).catch(() => []), [project]);
@@ -24,7 +29,12 @@ export function ControlBar(props: { project: string; user: string; handle: Works
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z" || readOnly) return;
       const t = e.target;
-      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+      if (
+        t instanceof HTMLInputElement ||
+        t instanceof HTMLTextAreaElement ||
+        t instanceof HTMLSelectElement
+      )
+        return;
       e.preventDefault();
       if (e.shiftKey) redo();
       else undo();
@@ -76,7 +86,11 @@ export function ControlBar(props: { project: string; user: string; handle: Works
     <footer className="control-bar" data-testid="control-bar">
       <label className="bar-item">
         <span className="muted">Workspace</span>
-        <select aria-label="Whose workspace" value={user} onChange={(e) => switchTo(e.target.value)}>
+        <select
+          aria-label="Whose workspace"
+          value={user}
+          onChange={(e) => switchTo(e.target.value)}
+        >
           <option value="">My workspace</option>
           {user !== "" ? <option value={user}>{user}'s workspace</option> : null}
           {others.map((o) => (
@@ -90,7 +104,10 @@ export function ControlBar(props: { project: string; user: string; handle: Works
       {readOnly ? (
         <>
           <span className="bar-note">
-            Viewing {user}'s workspace{handle.changedLocally ? ": your changes stay in this tab" : " (read-only, changes stay local)"}
+            Viewing {user}'s workspace
+            {handle.changedLocally
+              ? ": your changes stay in this tab"
+              : " (read-only, changes stay local)"}
           </span>
           <button className="primary" onClick={() => void copy()}>
             Copy to my workspace
@@ -112,10 +129,15 @@ export function ControlBar(props: { project: string; user: string; handle: Works
       <div className="bar-fill" />
       <button onClick={() => setViewsOpen(true)}>Saved views</button>
       <button onClick={() => void report()}>Create report</button>
-      <button onClick={() => void makeDefault()} title="Newcomers to the project start from this layout (project owners only)">
+      <button
+        onClick={() => void makeDefault()}
+        title="Newcomers to the project start from this layout (project owners only)"
+      >
         Set as default
       </button>
-      {viewsOpen ? <ViewsDialog project={project} handle={handle} onClose={() => setViewsOpen(false)} /> : null}
+      {viewsOpen ? (
+        <ViewsDialog project={project} handle={handle} onClose={() => setViewsOpen(false)} />
+      ) : null}
     </footer>
   );
 }
@@ -172,7 +194,12 @@ function ViewsDialog(props: { project: string; handle: WorkspaceHandle; onClose:
           void save();
         }}
       >
-        <input aria-label="View name" placeholder="Name of a new view" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          aria-label="View name"
+          placeholder="Name of a new view"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button className="primary" type="submit" disabled={name.trim() === ""}>
           Save current layout
         </button>

@@ -10,7 +10,12 @@ import {
   type CollisionDetection,
   type DragEndEvent,
 } from "@dnd-kit/core";
-import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
+import {
+  rectSortingStrategy,
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+} from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useState } from "react";
 import { PanelBody, type PanelBodyProps } from "../panels/PanelBody";
@@ -74,7 +79,13 @@ export function Sections(props: SectionsProps) {
   return (
     <DndContext sensors={sensors} collisionDetection={collisions} onDragEnd={onDragEnd}>
       {spec.sections.map((sec, i) => (
-        <SectionView key={sec.id} section={sec} first={i === 0} last={i === spec.sections.length - 1} {...props} />
+        <SectionView
+          key={sec.id}
+          section={sec}
+          first={i === 0}
+          last={i === spec.sections.length - 1}
+          {...props}
+        />
       ))}
       {update ? (
         <form
@@ -86,7 +97,12 @@ export function Sections(props: SectionsProps) {
             setNewSection("");
           }}
         >
-          <input aria-label="New section name" placeholder="New section name" value={newSection} onChange={(e) => setNewSection(e.target.value)} />
+          <input
+            aria-label="New section name"
+            placeholder="New section name"
+            value={newSection}
+            onChange={(e) => setNewSection(e.target.value)}
+          />
           <button type="submit" disabled={newSection.trim() === ""}>
             Add section
           </button>
@@ -104,12 +120,21 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
   const { setNodeRef, isOver } = useDroppable({ id: sectionDrop(sec.id) });
   const rename = () => {
     setRenaming(false);
-    if (update && name.trim() !== "" && name !== sec.name) update((s) => renameSection(s, sec.id, name.trim()));
+    if (update && name.trim() !== "" && name !== sec.name)
+      update((s) => renameSection(s, sec.id, name.trim()));
   };
   return (
-    <section className={`ws-section${isOver ? " drop-over" : ""}`} data-testid={`section-${sec.name}`} ref={setNodeRef}>
+    <section
+      className={`ws-section${isOver ? " drop-over" : ""}`}
+      data-testid={`section-${sec.name}`}
+      ref={setNodeRef}
+    >
       <div className="section-head">
-        <button className="icon" aria-label={sec.collapsed ? `Open ${sec.name}` : `Collapse ${sec.name}`} onClick={() => update?.((s) => toggleSection(s, sec.id))}>
+        <button
+          className="icon"
+          aria-label={sec.collapsed ? `Open ${sec.name}` : `Collapse ${sec.name}`}
+          onClick={() => update?.((s) => toggleSection(s, sec.id))}
+        >
           {sec.collapsed ? "▸" : "▾"}
         </button>
         {renaming ? (
@@ -136,20 +161,39 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
             <button className="ghost small" onClick={() => setAdding(true)}>
               + Panel
             </button>
-            <button className="ghost small" aria-label={`Rename ${sec.name}`} onClick={() => setRenaming(true)}>
+            <button
+              className="ghost small"
+              aria-label={`Rename ${sec.name}`}
+              onClick={() => setRenaming(true)}
+            >
               Rename
             </button>
-            <button className="ghost small" aria-label={`Move ${sec.name} up`} disabled={props.first} onClick={() => update((s) => moveSection(s, sec.id, -1))}>
+            <button
+              className="ghost small"
+              aria-label={`Move ${sec.name} up`}
+              disabled={props.first}
+              onClick={() => update((s) => moveSection(s, sec.id, -1))}
+            >
               ↑
             </button>
-            <button className="ghost small" aria-label={`Move ${sec.name} down`} disabled={props.last} onClick={() => update((s) => moveSection(s, sec.id, 1))}>
+            <button
+              className="ghost small"
+              aria-label={`Move ${sec.name} down`}
+              disabled={props.last}
+              onClick={() => update((s) => moveSection(s, sec.id, 1))}
+            >
               ↓
             </button>
             <button
               className="ghost small danger"
               aria-label={`Delete ${sec.name}`}
               onClick={() => {
-                if (window.confirm(`Delete section "${sec.name}" and its ${sec.panels.length} panels?`)) update((s) => deleteSection(s, sec.id));
+                if (
+                  window.confirm(
+                    `Delete section "${sec.name}" and its ${sec.panels.length} panels?`,
+                  )
+                )
+                  update((s) => deleteSection(s, sec.id));
               }}
             >
               Delete
@@ -163,7 +207,9 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
             {sec.panels.map((p) => (
               <PanelFrame key={p.id} {...props} panel={p} />
             ))}
-            {sec.panels.length === 0 ? <div className="panel-drop-hint muted">Drop panels here</div> : null}
+            {sec.panels.length === 0 ? (
+              <div className="panel-drop-hint muted">Drop panels here</div>
+            ) : null}
           </div>
         </SortableContext>
       )}
@@ -187,14 +233,39 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
 function PanelFrame(props: SectionsProps & { panel: Panel }) {
   const { panel, update } = props;
   const [editing, setEditing] = useState(false);
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: panel.id });
-  const style = { transform: CSS.Translate.toString(transform), transition, zIndex: isDragging ? 5 : undefined, opacity: isDragging ? 0.85 : 1 };
+  const {
+    attributes,
+    listeners,
+    setNodeRef,
+    setActivatorNodeRef,
+    transform,
+    transition,
+    isDragging,
+  } = useSortable({ id: panel.id });
+  const style = {
+    transform: CSS.Translate.toString(transform),
+    transition,
+    zIndex: isDragging ? 5 : undefined,
+    opacity: isDragging ? 0.85 : 1,
+  };
   const title = panelTitle(panel);
   return (
-    <div className={`panel panel-${panel.kind}`} ref={setNodeRef} style={style} data-testid={`panel-${panel.id}`} data-title={title}>
+    <div
+      className={`panel panel-${panel.kind}`}
+      ref={setNodeRef}
+      style={style}
+      data-testid={`panel-${panel.id}`}
+      data-title={title}
+    >
       <div className="panel-head">
         {update ? (
-          <button className="drag-handle" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Drag ${title}`}>
+          <button
+            className="drag-handle"
+            ref={setActivatorNodeRef}
+            {...attributes}
+            {...listeners}
+            aria-label={`Drag ${title}`}
+          >
             ⠿
           </button>
         ) : null}
@@ -206,7 +277,11 @@ function PanelFrame(props: SectionsProps & { panel: Panel }) {
             <button className="icon" aria-label={`Edit ${title}`} onClick={() => setEditing(true)}>
               ✎
             </button>
-            <button className="icon" aria-label={`Delete ${title}`} onClick={() => update((s) => deletePanel(s, panel.id))}>
+            <button
+              className="icon"
+              aria-label={`Delete ${title}`}
+              onClick={() => update((s) => deletePanel(s, panel.id))}
+            >
               ×
             </button>
           </span>
@@ -214,7 +289,13 @@ function PanelFrame(props: SectionsProps & { panel: Panel }) {
       </div>
       <PanelBody {...props} panel={panel} />
       {editing && update ? (
-        <PanelEditor title={`Edit ${title}`} panel={panel} keys={props.keys} onClose={() => setEditing(false)} onSave={(p) => update((s) => updatePanel(s, panel.id, () => p))} />
+        <PanelEditor
+          title={`Edit ${title}`}
+          panel={panel}
+          keys={props.keys}
+          onClose={() => setEditing(false)}
+          onSave={(p) => update((s) => updatePanel(s, panel.id, () => p))}
+        />
       ) : null}
     </div>
   );

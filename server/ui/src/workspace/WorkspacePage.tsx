@@ -30,7 +30,9 @@ export function WorkspacePage({ project, user }: { project: string; user: string
       <Header project={project} tab="workspace" />
       {handle.error ? <p className="error-text page-error">{handle.error}</p> : null}
       {spec === undefined ? (
-        handle.error ? null : <p className="muted page-error">Loading workspace…</p>
+        handle.error ? null : (
+          <p className="muted page-error">Loading workspace…</p>
+        )
       ) : empty ? (
         <main className="narrow">
           <EmptyProject project={project} />
@@ -49,9 +51,19 @@ export function WorkspacePage({ project, user }: { project: string; user: string
           {wide ? null : (
             <main className="panels" data-testid="panels">
               {shown.length < runs.runs.filter((r) => isVisible(spec.runs, r.id)).length ? (
-                <p className="muted hint">Charts draw the first {chartRunLimit} runs shown in the table.</p>
+                <p className="muted hint">
+                  Charts draw the first {chartRunLimit} runs shown in the table.
+                </p>
               ) : null}
-              <Sections spec={spec} runs={shown} table={spec.runs} keys={keys} source={{ project }} version={version} update={handle.update} />
+              <Sections
+                spec={spec}
+                runs={shown}
+                table={spec.runs}
+                keys={keys}
+                source={{ project }}
+                version={version}
+                update={handle.update}
+              />
             </main>
           )}
         </div>
@@ -70,6 +82,7 @@ function chartRuns(runs: Run[], spec: Spec | undefined): Run[] {
 /** metricKeys lists the project's metric keys: the spec's known keys and the runs' summaries. */
 function metricKeys(runs: Run[], spec: Spec | undefined): string[] {
   const keys = new Set(spec?.known_keys ?? []);
-  for (const r of runs) for (const k of Object.keys(r.summary ?? {})) if (!k.startsWith("_")) keys.add(k);
+  for (const r of runs)
+    for (const k of Object.keys(r.summary ?? {})) if (!k.startsWith("_")) keys.add(k);
   return [...keys].sort();
 }

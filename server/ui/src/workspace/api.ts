@@ -84,7 +84,10 @@ interface WireView {
 
 /** listViews returns the project's saved views. */
 export async function listViews(project: string): Promise<SavedView[]> {
-  const res = await request<{ views?: WireView[] | null } | WireView[]>("GET", projectPath(project, "/views"));
+  const res = await request<{ views?: WireView[] | null } | WireView[]>(
+    "GET",
+    projectPath(project, "/views"),
+  );
   const list = Array.isArray(res) ? res : (res.views ?? []);
   return list.map((v) => ({ id: v.id, name: v.name, spec: migrate(v.spec) }));
 }

@@ -43,7 +43,10 @@ export function renameSection(s: Spec, id: string, name: string): Spec {
 
 /** toggleSection opens a collapsed section or collapses an open one. */
 export function toggleSection(s: Spec, id: string): Spec {
-  return { ...s, sections: s.sections.map((x) => (x.id === id ? { ...x, collapsed: !x.collapsed } : x)) };
+  return {
+    ...s,
+    sections: s.sections.map((x) => (x.id === id ? { ...x, collapsed: !x.collapsed } : x)),
+  };
 }
 
 /** deleteSection removes section id and its panels. */

@@ -34,9 +34,7 @@ describe("migrateV2SmoothingObject", () => {
     expect(doc).toEqual({ sections: [{ id: "s", panels: [{ id: "p", kind: "line" }] }] });
   });
   it("refuses a weight that is not a number", () => {
-    expect(() => migrateV2SmoothingObject(spec("x"))).toThrow(
-      "sections[0].panels[0].smoothing",
-    );
+    expect(() => migrateV2SmoothingObject(spec("x"))).toThrow("sections[0].panels[0].smoothing");
   });
 });
 

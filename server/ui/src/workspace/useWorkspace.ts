@@ -75,7 +75,10 @@ export function useWorkspace(project: string, user: string): WorkspaceHandle {
     } catch (err) {
       dirty.current = false;
       if (err instanceof ApiError && err.status === 409) {
-        notify("Your workspace was changed elsewhere (another tab?): loaded its latest version.", "error");
+        notify(
+          "Your workspace was changed elsewhere (another tab?): loaded its latest version.",
+          "error",
+        );
         await reload().catch((e: unknown) => notifyError(e, "Reload workspace"));
       } else {
         notifyError(err, "Save workspace");
@@ -106,7 +109,8 @@ export function useWorkspace(project: string, user: string): WorkspaceHandle {
       try {
         show(await undoWorkspace(project, redo));
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) notify(redo ? "Nothing to redo." : "Nothing to undo.");
+        if (err instanceof ApiError && err.status === 409)
+          notify(redo ? "Nothing to redo." : "Nothing to undo.");
         else notifyError(err, redo ? "Redo" : "Undo");
       }
     },

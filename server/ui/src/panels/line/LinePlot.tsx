@@ -25,7 +25,11 @@ export interface LinePlotProps {
   height: number;
 }
 
-const axisLabels: Record<string, string> = { _step: "step", _runtime: "relative time (s)", _timestamp: "wall time" };
+const axisLabels: Record<string, string> = {
+  _step: "step",
+  _runtime: "relative time (s)",
+  _timestamp: "wall time",
+};
 
 /**
  * LinePlot draws a line panel with uPlot. It asks for data only once the
@@ -39,35 +43,68 @@ export function LinePlot(props: LinePlotProps) {
   const inView = useInView(box);
   const width = useWidth(box);
   const [zoom, setZoom] = useState<Range | undefined>(
-    panel.x_min !== undefined && panel.x_max !== undefined ? { min: panel.x_min, max: panel.x_max } : undefined,
+    panel.x_min !== undefined && panel.x_max !== undefined
+      ? { min: panel.x_min, max: panel.x_max }
+      : undefined,
   );
   const plotWidth = Math.max(1, width - 56);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
   const { data, error, loading } = useChartData(
     inView && width > 0
-      ? { source: props.source, runs: runIds, keys: panel.keys ?? [], x: panel.x ?? "_step", zoom, width: plotWidth, version: props.version }
+      ? {
+          source: props.source,
+          runs: runIds,
+          keys: panel.keys ?? [],
+          x: panel.x ?? "_step",
+          zoom,
+          width: plotWidth,
+          version: props.version,
+        }
       : undefined,
   );
   const plot = useMemo(
-    () => (data === undefined ? undefined : buildPlot(data.series, runs, table, panel, data.range, plotWidth)),
+    () =>
+      data === undefined
+        ? undefined
+        : buildPlot(data.series, runs, table, panel, data.range, plotWidth),
     // plotWidth is left out: a resize asks again, and redraws with that answer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [data, runs, table, panel],
   );
-  useUPlot(box, plot, { panel, width, height: props.height, range: data?.range, answeredAt: data?.at, zoomed: data?.zoomed ?? false, onZoom: setZoom });
+  useUPlot(box, plot, {
+    panel,
+    width,
+    height: props.height,
+    range: data?.range,
+    answeredAt: data?.at,
+    zoomed: data?.zoomed ?? false,
+    onZoom: setZoom,
+  });
 
   const empty = data !== undefined && data.series.every((s) => s.x.length === 0);
   return (
-    <div className="line-plot" data-testid={`plot-${panel.id}`} data-zoomed={zoom ? "true" : "false"}>
+    <div
+      className="line-plot"
+      data-testid={`plot-${panel.id}`}
+      data-zoomed={zoom ? "true" : "false"}
+    >
       <div ref={box} className="plot-box" style={{ height: props.height }} />
       {zoom ? (
-        <button className="zoom-reset" onClick={() => setZoom(undefined)} title="Show the whole range">
+        <button
+          className="zoom-reset"
+          onClick={() => setZoom(undefined)}
+          title="Show the whole range"
+        >
           Reset zoom
         </button>
       ) : null}
       {error ? <div className="plot-note error-text">{error}</div> : null}
-      {!error && empty ? <div className="plot-note muted">No data{runs.length === 0 ? ": no runs shown" : ""}</div> : null}
-      {!error && !data && !loading && runs.length === 0 ? <div className="plot-note muted">No runs shown</div> : null}
+      {!error && empty ? (
+        <div className="plot-note muted">No data{runs.length === 0 ? ": no runs shown" : ""}</div>
+      ) : null}
+      {!error && !data && !loading && runs.length === 0 ? (
+        <div className="plot-note muted">No runs shown</div>
+      ) : null}
       {loading && !data ? <div className="plot-note muted">Loading…</div> : null}
     </div>
   );
@@ -88,7 +125,11 @@ interface DrawOpts {
  * rebuilt when the lines change (count, colors, scales), and otherwise
  * only handed new data, which is much cheaper.
  */
-function useUPlot(box: React.RefObject<HTMLDivElement | null>, plot: Plot | undefined, o: DrawOpts) {
+function useUPlot(
+  box: React.RefObject<HTMLDivElement | null>,
+  plot: Plot | undefined,
+  o: DrawOpts,
+) {
   const chart = useRef<uPlot | null>(null);
   const shape = useRef("");
   const onZoom = useRef(o.onZoom);
@@ -99,10 +140,21 @@ function useUPlot(box: React.RefObject<HTMLDivElement | null>, plot: Plot | unde
     const node = box.current;
     if (node === null || plot === undefined || o.width <= 0) return;
     const data = [plot.x, ...plot.ys] as uPlot.AlignedData;
-    const newShape = JSON.stringify([plot.lines, plot.bands, o.panel.x, o.panel.log_x, o.panel.log_y, o.height]);
+    const newShape = JSON.stringify([
+      plot.lines,
+      plot.bands,
+      o.panel.x,
+      o.panel.log_x,
+      o.panel.log_y,
+      o.height,
+    ]);
     if (chart.current === null || shape.current !== newShape) {
       chart.current?.destroy();
-      chart.current = new uPlot(options(plot, o, (r) => onZoom.current(r)), data, node);
+      chart.current = new uPlot(
+        options(plot, o, (r) => onZoom.current(r)),
+        data,
+        node,
+      );
       shape.current = newShape;
     } else {
       chart.current.batch(() => {
@@ -110,7 +162,8 @@ function useUPlot(box: React.RefObject<HTMLDivElement | null>, plot: Plot | unde
       });
     }
     const u = chart.current;
-    if (o.range !== undefined && o.range.max > o.range.min) u.setScale("x", { min: o.range.min, max: o.range.max });
+    if (o.range !== undefined && o.range.max > o.range.min)
+      u.setScale("x", { min: o.range.min, max: o.range.max });
     if (u.width !== o.width) u.setSize({ width: o.width, height: o.height });
     const log = perf();
     log.draws.push(performance.now());
@@ -134,21 +187,50 @@ function options(plot: Plot, o: DrawOpts, onZoom: (r: Range) => void): uPlot.Opt
     width: o.width,
     height: o.height,
     legend: { show: false },
-    cursor: { drag: { x: true, y: false, setScale: false, dist: 6 }, points: { size: 5 }, focus: { prox: 16 } },
+    cursor: {
+      drag: { x: true, y: false, setScale: false, dist: 6 },
+      points: { size: 5 },
+      focus: { prox: 16 },
+    },
     focus: { alpha: 0.35 },
     scales: {
       x: { time, distr: o.panel.log_x ? 3 : 1 },
       y: { distr: o.panel.log_y ? 3 : 1 },
     },
     axes: [
-      { stroke: "#6b7280", grid: { stroke: "#eef0f3", width: 1 }, ticks: { stroke: "#e5e7eb", width: 1 }, font: "11px system-ui, sans-serif", label: axisLabels[x] ?? x, labelSize: 16, labelFont: "11px system-ui, sans-serif" },
-      { stroke: "#6b7280", grid: { stroke: "#eef0f3", width: 1 }, ticks: { stroke: "#e5e7eb", width: 1 }, font: "11px system-ui, sans-serif", size: 48, values: (_u, splits) => splits.map((v) => formatNumber(v)) },
+      {
+        stroke: "#6b7280",
+        grid: { stroke: "#eef0f3", width: 1 },
+        ticks: { stroke: "#e5e7eb", width: 1 },
+        font: "11px system-ui, sans-serif",
+        label: axisLabels[x] ?? x,
+        labelSize: 16,
+        labelFont: "11px system-ui, sans-serif",
+      },
+      {
+        stroke: "#6b7280",
+        grid: { stroke: "#eef0f3", width: 1 },
+        ticks: { stroke: "#e5e7eb", width: 1 },
+        font: "11px system-ui, sans-serif",
+        size: 48,
+        values: (_u, splits) => splits.map((v) => formatNumber(v)),
+      },
     ],
     series: [
       { label: axisLabels[x] ?? x },
-      ...plot.lines.map((l) => ({ label: l.label, stroke: l.stroke, width: l.width, spanGaps: true, points: { show: false }, fill: undefined })),
+      ...plot.lines.map((l) => ({
+        label: l.label,
+        stroke: l.stroke,
+        width: l.width,
+        spanGaps: true,
+        points: { show: false },
+        fill: undefined,
+      })),
     ],
-    bands: plot.bands.map(([hi, lo]) => ({ series: [hi, lo] as [number, number], fill: plot.lines[hi - 1].fill })),
+    bands: plot.bands.map(([hi, lo]) => ({
+      series: [hi, lo] as [number, number],
+      fill: plot.lines[hi - 1].fill,
+    })),
     hooks: {
       setSelect: [
         (u) => {
@@ -192,7 +274,10 @@ function tooltip(u: uPlot, plot: Plot, time: boolean) {
   const max = 40;
   const lines = rows
     .slice(0, max)
-    .map((r) => `<div class="tip-row"><i style="background:${r.color}"></i><span>${escapeHtml(r.label)}</span><b>${formatNumber(r.v)}</b></div>`);
+    .map(
+      (r) =>
+        `<div class="tip-row"><i style="background:${r.color}"></i><span>${escapeHtml(r.label)}</span><b>${formatNumber(r.v)}</b></div>`,
+    );
   if (rows.length > max) lines.push(`<div class="muted">+${rows.length - max} more</div>`);
   tip.innerHTML = `<div class="tip-head">${escapeHtml(head)}</div>${lines.join("")}`;
   tip.style.display = "block";

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { aggregate, align, column, dataRange, decodeColumn, interpolate, type Series } from "./data";
+import {
+  aggregate,
+  align,
+  column,
+  dataRange,
+  decodeColumn,
+  interpolate,
+  type Series,
+} from "./data";
 import { ema, smooth, timeEma } from "./smoothing";
 
 const s = (run: string, x: number[], y: number[]): Series => ({
@@ -18,7 +26,11 @@ describe("decodeColumn", () => {
 
 describe("align", () => {
   it("keeps exact x when the union is small", () => {
-    const got = align([s("a", [0, 2, 4], [1, 2, 3]), s("b", [1, 2], [5, 6])], { min: 0, max: 4 }, 10);
+    const got = align(
+      [s("a", [0, 2, 4], [1, 2, 3]), s("b", [1, 2], [5, 6])],
+      { min: 0, max: 4 },
+      10,
+    );
     expect(Array.from(got.x)).toEqual([0, 1, 2, 4]);
     expect(got.ys).toEqual([
       [1, null, 2, 3],
@@ -82,13 +94,30 @@ describe("interpolate", () => {
 describe("aggregate", () => {
   const x = Float64Array.from([0, 1, 2]);
   it("draws the mean with a min/max band", () => {
-    const got = aggregate(x, [[1, 2, null], [3, null, 5]], "mean", "minmax");
+    const got = aggregate(
+      x,
+      [
+        [1, 2, null],
+        [3, null, 5],
+      ],
+      "mean",
+      "minmax",
+    );
     expect(got.mid).toEqual([2, 3, 5]);
     expect(got.lo).toEqual([1, 2, 5]);
     expect(got.hi).toEqual([3, 4, 5]);
   });
   it("draws the median with a standard deviation band", () => {
-    const got = aggregate(x, [[1, null, null], [2, null, null], [6, null, null]], "median", "stddev");
+    const got = aggregate(
+      x,
+      [
+        [1, null, null],
+        [2, null, null],
+        [6, null, null],
+      ],
+      "median",
+      "stddev",
+    );
     expect(got.mid[0]).toBe(2);
     expect(got.lo[0]).toBeCloseTo(3 - Math.sqrt(14 / 3));
     expect(got.mid[1]).toBeNull();
@@ -97,7 +126,9 @@ describe("aggregate", () => {
 
 describe("smoothing", () => {
   it("debiases the ema so that a constant stays constant", () => {
-    expect(ema([5, 5, null, 5], 0.9)).toEqual([5, 5, null, 5].map((v) => (v === null ? null : expect.closeTo(v))));
+    expect(ema([5, 5, null, 5], 0.9)).toEqual(
+      [5, 5, null, 5].map((v) => (v === null ? null : expect.closeTo(v))),
+    );
   });
   it("weight 0 leaves the data alone", () => {
     expect(ema([1, 3, 2], 0)).toEqual([1, 3, 2]);

@@ -128,11 +128,7 @@ export function column(x: number, min: number, span: number, width: number): num
 }
 
 /** compact drops the slots where no series has a point. */
-function compact(
-  grid: (number | null)[][],
-  slots: number,
-  xOf: (slot: number) => number,
-): Aligned {
+function compact(grid: (number | null)[][], slots: number, xOf: (slot: number) => number): Aligned {
   const keep: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
     if (grid.some((y) => y[slot] !== null)) keep.push(slot);

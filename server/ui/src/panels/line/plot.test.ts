@@ -36,7 +36,12 @@ describe("buildPlot", () => {
     expect(p.bands).toEqual([]);
   });
   it("keeps the original faint behind a smoothed line", () => {
-    const panel: Panel = { id: "p", kind: "line", keys: ["loss"], smoothing: { type: "ema", weight: 0.5 } };
+    const panel: Panel = {
+      id: "p",
+      kind: "line",
+      keys: ["loss"],
+      smoothing: { type: "ema", weight: 0.5 },
+    };
     const p = buildPlot(data.slice(1, 2), runs, {}, panel, range, 100);
     expect(p.lines.map((l) => l.role)).toEqual(["raw", "main"]);
     expect(p.ys[0]).toEqual([1, 2, 3]);

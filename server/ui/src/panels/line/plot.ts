@@ -45,7 +45,11 @@ export function buildPlot(
   const keys = panel.keys ?? [];
   const sorted = series
     .filter((s) => order.has(s.run))
-    .sort((a, b) => (order.get(a.run) ?? 0) - (order.get(b.run) ?? 0) || keys.indexOf(a.key) - keys.indexOf(b.key));
+    .sort(
+      (a, b) =>
+        (order.get(a.run) ?? 0) - (order.get(b.run) ?? 0) ||
+        keys.indexOf(a.key) - keys.indexOf(b.key),
+    );
   const aligned = align(sorted, range, width);
   let ys = aligned.ys;
   if (panel.log_y) ys = ys.map((y) => y.map((v) => (v !== null && v > 0 ? v : null)));
@@ -104,7 +108,13 @@ function addGroups(
     if ((g.band ?? "minmax") !== "none") {
       plot.ys.push(agg.hi, agg.lo);
       plot.lines.push(
-        { label, stroke: withAlpha(color, 0.35), width: 0.5, role: "edge", fill: withAlpha(color, 0.14) },
+        {
+          label,
+          stroke: withAlpha(color, 0.35),
+          width: 0.5,
+          role: "edge",
+          fill: withAlpha(color, 0.14),
+        },
         { label, stroke: withAlpha(color, 0.35), width: 0.5, role: "edge" },
       );
       const hi = plot.lines.length - 1;

@@ -33,8 +33,15 @@ export interface ChartQuery {
  * and again whenever the query changes (a zoom, a resize, new points).
  * An answer that a newer question overtook is dropped.
  */
-export function useChartData(q: ChartQuery | undefined): { data?: ChartData; error: string; loading: boolean } {
-  const [state, setState] = useState<{ data?: ChartData; error: string; loading: boolean }>({ error: "", loading: false });
+export function useChartData(q: ChartQuery | undefined): {
+  data?: ChartData;
+  error: string;
+  loading: boolean;
+} {
+  const [state, setState] = useState<{ data?: ChartData; error: string; loading: boolean }>({
+    error: "",
+    loading: false,
+  });
   const key = q === undefined ? "" : JSON.stringify({ ...q, source: undefined, s: q.source });
   useEffect(() => {
     if (q === undefined || q.runs.length === 0 || q.keys.length === 0 || q.width <= 0) {
@@ -59,12 +66,22 @@ export function useChartData(q: ChartQuery | undefined): { data?: ChartData; err
       ctl.signal,
     )
       .then((res) => {
-        const series = (res.series ?? []).map((s) => ({ run: s.run, key: s.key, x: decodeColumn(s.x), y: decodeColumn(s.y) }));
+        const series = (res.series ?? []).map((s) => ({
+          run: s.run,
+          key: s.key,
+          x: decodeColumn(s.x),
+          y: decodeColumn(s.y),
+        }));
         const range = { min: res.x_min ?? q.zoom?.min ?? 0, max: res.x_max ?? q.zoom?.max ?? 0 };
-        setState({ data: { series, range, at: performance.now(), zoomed: q.zoom !== undefined }, error: "", loading: false });
+        setState({
+          data: { series, range, at: performance.now(), zoomed: q.zoom !== undefined },
+          error: "",
+          loading: false,
+        });
       })
       .catch((err: unknown) => {
-        if (!ctl.signal.aborted) setState((s) => ({ ...s, error: errorMessage(err), loading: false }));
+        if (!ctl.signal.aborted)
+          setState((s) => ({ ...s, error: errorMessage(err), loading: false }));
       })
       .finally(() => log.pending--);
     return () => ctl.abort();

@@ -30,7 +30,9 @@ export function ScalarPanel({ panel, runs }: Props) {
       <div className="scalar-value">{vals.length ? formatNumber(mean) : "–"}</div>
       <div className="muted">
         {panel.summary ?? "last"} {key}
-        {vals.length > 1 ? ` · mean of ${vals.length} runs, ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}` : ""}
+        {vals.length > 1
+          ? ` · mean of ${vals.length} runs, ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}`
+          : ""}
       </div>
     </div>
   );
@@ -49,11 +51,17 @@ export function BarPanel({ panel, runs, table }: Props) {
     <div className="bars">
       {rows.map(({ r, k, v }) => (
         <div className="bar-row" key={`${r.id}/${k}`} title={`${r.name || r.id} ${k}: ${v}`}>
-          <span className="bar-label">{keys.length > 1 ? `${r.name || r.id} · ${k}` : r.name || r.id}</span>
+          <span className="bar-label">
+            {keys.length > 1 ? `${r.name || r.id} · ${k}` : r.name || r.id}
+          </span>
           <span className="bar-track">
             <span
               className="bar"
-              style={{ left: `${((Math.min(v, 0) - min) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`, background: runColor(r.id, table.colors) }}
+              style={{
+                left: `${((Math.min(v, 0) - min) / span) * 100}%`,
+                width: `${(Math.abs(v) / span) * 100}%`,
+                background: runColor(r.id, table.colors),
+              }}
             />
           </span>
           <span className="bar-value">{formatNumber(v)}</span>
@@ -81,7 +89,8 @@ export function TablePanel({ panel, runs, table }: Props) {
           {runs.map((r) => (
             <tr key={r.id}>
               <td>
-                <i className="dot" style={{ background: runColor(r.id, table.colors) }} /> {r.name || r.id}
+                <i className="dot" style={{ background: runColor(r.id, table.colors) }} />{" "}
+                {r.name || r.id}
               </td>
               {keys.map((k) => (
                 <td key={k} className="num">
@@ -98,5 +107,10 @@ export function TablePanel({ panel, runs, table }: Props) {
 
 /** MarkdownPanel shows the panel's text. */
 export function MarkdownPanel({ panel }: { panel: Panel }) {
-  return <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(panel.text ?? "") }} />;
+  return (
+    <div
+      className="markdown"
+      dangerouslySetInnerHTML={{ __html: renderMarkdown(panel.text ?? "") }}
+    />
+  );
 }
