@@ -12,32 +12,102 @@ const summaryVersion = 1
 // maxBuckets is the most buckets a summary of MaxPoints points holds.
 const maxBuckets = (MaxPoints + PyramidSpan - 1) / PyramidSpan
 
+// A summary's flags byte says which statistics follow the pyramid.
+const (
+	statsFull  = 1 << iota // every field, as appendStats writes them
+	firstValue             // First's 8 bytes: not the first bucket's First
+	lastValue              // Last's 8 bytes: not the last bucket's Last
+)
+
 // AppendSummary appends the compact encoding of a block's statistics and
 // pyramid to dst and returns the extended slice. It keeps everything that
 // Summarize computes; of a bucket without finite values it keeps only Count,
 // MinStep and MaxStep, as Summarize leaves the rest at its zero values
-// (Min +Inf, Max -Inf).
+// (Min +Inf, Max -Inf). Statistics that follow from the pyramid, as those
+// of Summarize do, cost only their Sum.
 func AppendSummary(dst []byte, st Stats, b []Bucket) []byte {
 	if len(b) > maxBuckets {
 		panic(fmt.Sprintf("block: AppendSummary of %d buckets (at most %d)", len(b), maxBuckets))
 	}
 	dst = append(dst, summaryVersion)
-	dst = appendStats(dst, st)
 	dst = binary.AppendUvarint(dst, uint64(len(b)))
 	if len(b) == 0 {
-		return dst
+		return appendStats(dst, st)
 	}
 
+	flags := statsFlags(st, b)
+	dst = append(dst, flags)
 	s := getScratch()
 	defer putScratch(s)
 	cols := bucketColumns(b)
 	for _, c := range cols.ints {
 		dst = appendInts(dst, c, s)
 	}
-	if len(cols.values) == 0 {
-		return dst
+	if len(cols.values) > 0 {
+		dst = appendValues(dst, cols.values, s)
 	}
-	return appendValues(dst, cols.values, s)
+	return appendStatValues(dst, st, flags)
+}
+
+// statsFlags tells what of st the pyramid b does not already say.
+func statsFlags(st Stats, b []Bucket) byte {
+	derived := deriveStats(b, st.Sum, st.First, st.Last)
+	if !sameStats(st, derived) {
+		return statsFull
+	}
+	var flags byte
+	if math.Float64bits(st.First) != math.Float64bits(b[0].First) {
+		flags |= firstValue
+	}
+	if math.Float64bits(st.Last) != math.Float64bits(b[len(b)-1].Last) {
+		flags |= lastValue
+	}
+	return flags
+}
+
+// deriveStats computes a block's statistics from its pyramid, as Summarize
+// does from its points, given what the pyramid lacks.
+func deriveStats(b []Bucket, sum, first, last float64) Stats {
+	st := Stats{Min: math.Inf(1), Max: math.Inf(-1), Sum: sum, First: first, Last: last}
+	st.MinStep, st.MaxStep = b[0].MinStep, b[len(b)-1].MaxStep
+	for _, x := range b {
+		st.Count += x.Count
+		st.NonFinite += x.Count - x.Finite
+		if x.Finite == 0 {
+			continue
+		}
+		if x.Min < st.Min {
+			st.Min, st.MinAt = x.Min, x.MinAt
+		}
+		if x.Max > st.Max {
+			st.Max, st.MaxAt = x.Max, x.MaxAt
+		}
+	}
+	return st
+}
+
+// sameStats compares statistics with floats by their bits, so NaN equals
+// NaN and -0.0 differs from 0.
+func sameStats(a, b Stats) bool {
+	f := math.Float64bits
+	return a.Count == b.Count && a.MinStep == b.MinStep && a.MaxStep == b.MaxStep &&
+		a.MinAt == b.MinAt && a.MaxAt == b.MaxAt && a.NonFinite == b.NonFinite &&
+		f(a.Min) == f(b.Min) && f(a.Max) == f(b.Max) && f(a.Sum) == f(b.Sum) &&
+		f(a.First) == f(b.First) && f(a.Last) == f(b.Last)
+}
+
+func appendStatValues(dst []byte, st Stats, flags byte) []byte {
+	if flags&statsFull != 0 {
+		return appendStats(dst, st)
+	}
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.Sum))
+	if flags&firstValue != 0 {
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.First))
+	}
+	if flags&lastValue != 0 {
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.Last))
+	}
+	return dst
 }
 
 func appendStats(dst []byte, st Stats) []byte {
@@ -100,11 +170,14 @@ func DecodeSummary(src []byte) (Stats, []Bucket, error) {
 	if v := r.byte("summary version"); r.err == nil && v != summaryVersion {
 		r.fail(fmt.Sprintf("summary version %d", v))
 	}
-	st := readStats(&r)
-	m := r.count("bucket count", maxBuckets)
+	var st Stats
 	var b []Bucket
-	if r.err == nil && m > 0 {
+	if m := r.count("bucket count", maxBuckets); m == 0 {
+		st = readStats(&r)
+	} else {
+		flags := r.byte("summary flags")
 		b = readBuckets(&r, m)
+		st = readStatValues(&r, flags, b)
 	}
 	if r.err == nil && len(r.b) > 0 {
 		r.fail("trailing bytes")
@@ -116,6 +189,24 @@ func DecodeSummary(src []byte) (Stats, []Bucket, error) {
 		return Stats{}, nil, fmt.Errorf("decode summary: %w", r.err)
 	}
 	return st, b, nil
+}
+
+func readStatValues(r *reader, flags byte, b []Bucket) Stats {
+	if flags > statsFull|firstValue|lastValue {
+		r.fail("summary flags")
+	}
+	if r.err != nil || flags&statsFull != 0 {
+		return readStats(r)
+	}
+	sum := math.Float64frombits(r.uint64("stats sum"))
+	first, last := b[0].First, b[len(b)-1].Last
+	if flags&firstValue != 0 {
+		first = math.Float64frombits(r.uint64("stats first"))
+	}
+	if flags&lastValue != 0 {
+		last = math.Float64frombits(r.uint64("stats last"))
+	}
+	return deriveStats(b, sum, first, last)
 }
 
 func readStats(r *reader) Stats {
