@@ -2,6 +2,9 @@ module github.com/sextant-ml/sextant
 
 go 1.26.8
 
+// The web UI's npm packages may ship .go files of their own.
+ignore ./server/ui/node_modules
+
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2 // indirect
 	github.com/apache/arrow-go/v18 v18.9.0 // indirect
@@ -26,7 +29,7 @@ require (
 	github.com/golang/snappy v1.0.0 // indirect
 	github.com/google/flatbuffers v25.12.19+incompatible // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/klauspost/compress v1.20.4
 	github.com/klauspost/cpuid/v2 v2.4.2 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect

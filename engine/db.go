@@ -1,73 +1,143 @@
 package engine
 
-import "github.com/dgraph-io/badger/v4"
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/VictoriaMetrics/fastcache"
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// Defaults of Options; docs/performance-engine.md records the measurements
+// behind them.
+const (
+	DefaultHeadMaxPoints = 8192
+	DefaultIdleSeal      = time.Minute
+	DefaultCacheBytes    = 64 << 20
+)
 
 // DB is the metric store: the run catalogue, the heads and the sealed blocks,
 // in one Badger database that the workspace and access layers share under
 // their own key prefixes (see docs/format/keys.md).
 type DB struct {
-	bdb *badger.DB
+	bdb   *badger.DB
+	opts  Options
+	cache *fastcache.Cache
+
+	// createMu serializes changes to the catalogue's membership: creating
+	// projects and runs, deleting runs.
+	createMu sync.Mutex
+	// mu guards projects and, inside each, its runs and their order.
+	mu       sync.RWMutex
+	projects map[string]*projectState
+
+	closed   atomic.Bool
+	stop     chan struct{}
+	sealerWG sync.WaitGroup
+	stats    counters
+}
+
+// projectState is a project and the runs that belong to it.
+type projectState struct {
+	meta  Project
+	runs  map[string]*runState
+	order []*runState // in creation order
+
+	// keysMu guards keys, the number of runs that have each metric key.
+	keysMu sync.Mutex
+	keys   map[string]int
 }
 
 // Open opens or creates the store described by opts, replaying whatever was
 // acknowledged but not yet sealed.
-func Open(opts Options) (*DB, error) { panic("engine.Open: not written yet") }
+func Open(opts Options) (*DB, error) {
+	opts = opts.withDefaults()
+	bdb, err := badger.Open(badgerOptions(opts))
+	if err != nil {
+		return nil, fmt.Errorf("open badger: %w", err)
+	}
+	db := &DB{
+		bdb:      bdb,
+		opts:     opts,
+		cache:    fastcache.New(opts.CacheBytes),
+		projects: make(map[string]*projectState),
+		stop:     make(chan struct{}),
+	}
+	if err := db.load(); err != nil {
+		return nil, errors.Join(err, bdb.Close())
+	}
+	db.sealerWG.Add(1)
+	go db.idleSealer()
+	return db, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.HeadMaxPoints <= 0 {
+		o.HeadMaxPoints = DefaultHeadMaxPoints
+	}
+	if o.IdleSeal <= 0 {
+		o.IdleSeal = DefaultIdleSeal
+	}
+	if o.CacheBytes <= 0 {
+		o.CacheBytes = DefaultCacheBytes
+	}
+	return o
+}
+
+// badgerOptions tunes Badger for the engine; docs/performance-engine.md
+// gives the reasons.
+func badgerOptions(o Options) badger.Options {
+	bo := badger.DefaultOptions(o.Dir).
+		WithLogger(nil).
+		WithSyncWrites(true).
+		WithNumVersionsToKeep(1).
+		WithCompression(options.None).
+		WithMetricsEnabled(false)
+	if o.InMemory {
+		bo = bo.WithDir("").WithValueDir("").WithInMemory(true)
+	}
+	return bo
+}
 
 // Close seals every head, flushes and closes the store.
-func (db *DB) Close() error { panic("not written yet") }
+func (db *DB) Close() error {
+	if db.closed.Swap(true) {
+		return ErrClosed
+	}
+	close(db.stop)
+	db.sealerWG.Wait()
+	err := db.sealAll(sealAll)
+	return errors.Join(err, db.bdb.Close())
+}
 
 // Badger returns the underlying database for layers that keep their own
 // records beside the metrics, under key prefixes the engine never uses.
 func (db *DB) Badger() *badger.DB { return db.bdb }
 
-// CreateProject stores a new project; ErrExists when the name is taken.
-func (db *DB) CreateProject(p Project) error { panic("not written yet") }
-
-// Project returns the named project or ErrNotFound.
-func (db *DB) Project(name string) (Project, error) { panic("not written yet") }
-
-// Projects lists every project, by name.
-func (db *DB) Projects() ([]Project, error) { panic("not written yet") }
-
-// CreateRun stores a new run, generating its ID when empty; ErrExists when
-// the ID is taken.
-func (db *DB) CreateRun(r Run) (Run, error) { panic("not written yet") }
-
-// UpdateRun applies p to a run and returns the run as it now stands.
-func (db *DB) UpdateRun(project, id string, p RunPatch) (Run, error) {
-	panic("not written yet")
+func (db *DB) checkOpen() error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	return nil
 }
 
-// Run returns one run, summary included.
-func (db *DB) Run(project, id string) (*Run, error) { panic("not written yet") }
-
-// Runs returns every run of a project. The runs are shared snapshots: the
-// caller must not modify them.
-func (db *DB) Runs(project string) ([]*Run, error) { panic("not written yet") }
-
-// DeleteRun removes a run and all its history, freeing the space.
-func (db *DB) DeleteRun(project, id string) error { panic("not written yet") }
-
-// Append stores rows of a run and returns once every point is durable.
-func (db *DB) Append(project, run string, rows []Row) (AppendResult, error) {
-	panic("not written yet")
-}
-
-// Keys lists the series of a run, _timestamp and _runtime included, sorted.
-func (db *DB) Keys(project, run string) ([]string, error) { panic("not written yet") }
-
-// ProjectKeys lists the union of the metric keys of a project's runs, sorted.
-func (db *DB) ProjectKeys(project string) ([]string, error) { panic("not written yet") }
-
-// Read returns every point of a series with step in [minStep, maxStep].
-func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, error) {
-	panic("not written yet")
-}
-
-// Scan hands fn the chunks of a series that intersect [minStep, maxStep], in
-// increasing step, no two overlapping. A chunk may reach outside the range;
-// the caller trims it.
-func (db *DB) Scan(project, run, key string, minStep, maxStep int64,
-	fn func(*Chunk) error) error {
-	panic("not written yet")
+// idleSealer seals the heads of runs that stopped writing, so that memory
+// and write-ahead records do not outlive a finished run for long.
+func (db *DB) idleSealer() {
+	defer db.sealerWG.Done()
+	tick := time.NewTicker(max(db.opts.IdleSeal/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-tick.C:
+			// Errors surface again on the next seal or at Close.
+			_ = db.sealAll(sealIdle)
+		}
+	}
 }

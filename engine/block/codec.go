@@ -4,40 +4,72 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 )
 
-// ErrCorrupt marks bytes that do not decode as a block.
+// ErrCorrupt marks bytes that do not decode as a block or a summary.
 var ErrCorrupt = errors.New("corrupt block")
 
-// TODO: placeholder raw layout (version, count, then 16 bytes a point) until
-// the measured codec replaces it.
+// MaxPoints is the most points a block may hold. Decode refuses larger
+// counts, so a forged count cannot make it allocate more than a few MB.
+const MaxPoints = 1 << 17
+
+// version is the first byte of every block; see doc.go for the layout.
+const version = 1
 
 // Encode appends the encoded points to dst and returns the extended slice.
-// Steps must be strictly increasing.
+// Steps should be strictly increasing (Summarize relies on it); the codec
+// itself round-trips any steps and any float64 bits. Encode panics when the
+// slices differ in length or hold more than MaxPoints points.
 func Encode(dst []byte, steps []int64, values []float64) []byte {
-	dst = append(dst, 0)
-	dst = binary.AppendUvarint(dst, uint64(len(steps)))
-	for i := range steps {
-		dst = binary.LittleEndian.AppendUint64(dst, uint64(steps[i]))
-		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(values[i]))
+	if len(steps) != len(values) || len(steps) > MaxPoints {
+		panic(fmt.Sprintf("block: Encode of %d steps and %d values (at most %d)",
+			len(steps), len(values), MaxPoints))
 	}
-	return dst
+	dst = append(dst, version)
+	dst = binary.AppendUvarint(dst, uint64(len(steps)))
+	if len(steps) == 0 {
+		return dst
+	}
+
+	s := getScratch()
+	defer putScratch(s)
+	dst = appendInts(dst, steps, s)
+	return appendValues(dst, values, s)
 }
 
-// Decode appends the points of src to steps and values.
+// Decode appends the points of src to steps and values and returns the
+// extended slices. Corrupt input yields an error wrapping ErrCorrupt and
+// the slices as they were given.
 func Decode(src []byte, steps []int64, values []float64) ([]int64, []float64, error) {
-	if len(src) < 1 || src[0] != 0 {
-		return steps, values, fmt.Errorf("decode block header: %w", ErrCorrupt)
+	r := reader{b: src}
+	if v := r.byte("version"); r.err == nil && v != version {
+		r.fail(fmt.Sprintf("version %d", v))
 	}
-	n, k := binary.Uvarint(src[1:])
-	if k <= 0 || uint64(len(src)-1-k) != n*16 {
-		return steps, values, fmt.Errorf("decode block length: %w", ErrCorrupt)
+	n := r.count("point count", MaxPoints)
+	if r.err != nil || n == 0 {
+		return steps, values, decodeErr(r)
 	}
-	p := src[1+k:]
-	for i := uint64(0); i < n; i++ {
-		steps = append(steps, int64(binary.LittleEndian.Uint64(p[16*i:])))
-		values = append(values, math.Float64frombits(binary.LittleEndian.Uint64(p[16*i+8:])))
+
+	s := getScratch()
+	defer putScratch(s)
+	steps0, values0 := len(steps), len(values)
+	steps = readInts(&r, steps, n, s)
+	values = readValues(&r, values, n, s)
+	if r.err == nil && len(r.b) > 0 {
+		r.fail("trailing bytes")
+	}
+	if r.err != nil {
+		return steps[:steps0], values[:values0], decodeErr(r)
 	}
 	return steps, values, nil
+}
+
+func decodeErr(r reader) error {
+	if r.err == nil {
+		if len(r.b) > 0 {
+			return fmt.Errorf("decode block: trailing bytes: %w", ErrCorrupt)
+		}
+		return nil
+	}
+	return fmt.Errorf("decode block: %w", r.err)
 }

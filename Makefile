@@ -1,0 +1,59 @@
+# Sextant's build, run, test and bench entry points. Every target works on a
+# fresh checkout once .ci/run's packages are installed (Go, Node, Python,
+# Debian's chromium).
+
+GO        ?= go
+BIN       := bin/sextant
+UI_DIR    := server/ui
+GOLANGCI  ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
+PYTHON    ?= python3
+
+.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench clean
+
+all: build
+
+# ui builds the web app into server/ui/dist, which the Go binary embeds.
+ui:
+	cd $(UI_DIR) && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+
+build: ui
+	$(GO) build -o $(BIN) ./cmd/sextant
+
+# run builds everything and starts the server with its embedded store in
+# ./data, on http://127.0.0.1:8080.
+run: build
+	./$(BIN) serve
+
+# demo fills ./data with a learning-rate sweep, then serves it.
+demo: build
+	./$(BIN) demo && ./$(BIN) serve
+
+test: build lint go-test ui-test e2e py-test
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	cd bench && $(GO) vet ./...
+	$(GOLANGCI) run ./...
+	cd $(UI_DIR) && npm run lint
+
+go-test:
+	$(GO) test -count=1 ./...
+	cd bench && $(GO) test -count=1 ./...
+
+ui-test:
+	cd $(UI_DIR) && npm test
+
+e2e: build
+	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+py-test: build
+	SEXTANT_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q client/python/tests
+
+bench: build
+	cd bench && $(GO) run ./cmd/sextant-bench
+	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
+
+clean:
+	rm -rf bin $(UI_DIR)/dist

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sextant-ml/sextant/engine"
+	"github.com/sextant-ml/sextant/server"
+)
+
+// shutdownGrace bounds how long in-flight requests may take to finish
+// after SIGTERM before their connections are closed.
+const shutdownGrace = 30 * time.Second
+
+// serveOptions are the flags of "sextant serve".
+type serveOptions struct {
+	dataDir string
+	addr    string
+	cfg     server.Config
+}
+
+func runServe(ctx context.Context, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var o serveOptions
+	fs.StringVar(&o.dataDir, "data", "data", "directory of the store")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
+	fs.Float64Var(&o.cfg.IngestRate, "ingest-rate", 0,
+		"points per second each project may ingest (0: default, <0: no limit)")
+	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body", 0, "bytes in a history request (0: default)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return serve(ctx, o, log)
+}
+
+// serve runs the server until ctx is done, then drains it and closes the
+// store, so that every acknowledged point is sealed on disk.
+func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
+	start := time.Now()
+	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db")})
+	if err != nil {
+		return fmt.Errorf("open store in %s: %w", o.dataDir, err)
+	}
+	log.Info("store opened", "dir", o.dataDir, "took", time.Since(start))
+
+	srv, err := server.New(db, o.cfg, log)
+	if err == nil {
+		err = ensureAdmin(srv, o.dataDir, log)
+	}
+	var ln net.Listener
+	if err == nil {
+		ln, err = net.Listen("tcp", o.addr)
+	}
+	if err != nil {
+		return errors.Join(err, db.Close())
+	}
+
+	serveErr := run(ctx, srv, ln, log)
+	closeStart := time.Now()
+	if err := db.Close(); err != nil {
+		return errors.Join(serveErr, fmt.Errorf("close store: %w", err))
+	}
+	log.Info("store closed", "took", time.Since(closeStart), "uptime", time.Since(start))
+	return serveErr
+}
+
+// run serves on ln until ctx is done or serving fails, then lets requests
+// in flight finish while new ones answer 503.
+func run(ctx context.Context, srv *server.Server, ln net.Listener, log *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	log.Info("shutting down", "reason", context.Cause(ctx))
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	start := time.Now()
+	if err := hs.Shutdown(sctx); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("drain requests: %w", err))
+	}
+	log.Info("requests drained", "took", time.Since(start))
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		return nil
+	}
+	return serveErr
+}
+
+// ensureAdmin creates the built-in admin on first start. Its key is
+// SEXTANT_ADMIN_KEY when set; otherwise a generated key is written to
+// DIR/admin.key (mode 0600) and printed once.
+func ensureAdmin(srv *server.Server, dir string, log *slog.Logger) error {
+	key, err := srv.Access().EnsureAdmin(os.Getenv("SEXTANT_ADMIN_KEY"))
+	if err != nil || key == "" {
+		return err
+	}
+	path := filepath.Join(dir, "admin.key")
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write admin key: %w", err)
+	}
+	fmt.Printf("admin api key: %s (saved in %s)\n", key, path)
+	log.Info("admin key generated", "path", path)
+	return nil
+}

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// batch is one Append call in columnar form: steps and times per row, the
+// distinct keys of the batch, and per point a key index and a value. Append
+// fills it from rows, replay from a write-ahead record; apply reads it.
+type batch struct {
+	steps  []int64
+	times  []float64
+	counts []int32 // points per row
+	keys   []string
+	ptKey  []int32
+	values []float64
+	index  map[string]int32
+	pos    []int32 // key index by position in the previous row
+	wal    []byte
+	series []*series // per key, resolved under the run lock
+}
+
+var batchPool = sync.Pool{New: func() any {
+	return &batch{index: make(map[string]int32)}
+}}
+
+func getBatch() *batch { return batchPool.Get().(*batch) }
+
+func putBatch(b *batch) {
+	b.steps, b.times, b.counts = b.steps[:0], b.times[:0], b.counts[:0]
+	b.keys, b.ptKey, b.values = b.keys[:0], b.ptKey[:0], b.values[:0]
+	b.pos, b.wal, b.series = b.pos[:0], b.wal[:0], b.series[:0]
+	clear(b.index)
+	batchPool.Put(b)
+}
+
+// fill validates rows and copies them into b. Rows whose step is negative
+// keep it, to be resolved under the run lock; a NaN time becomes now.
+func (b *batch) fill(rows []Row, now float64) error {
+	for i := range rows {
+		r := &rows[i]
+		if err := validateRow(r); err != nil {
+			return fmt.Errorf("row %d: %w", i, err)
+		}
+		t := r.Time
+		if math.IsNaN(t) {
+			t = now
+		}
+		b.steps, b.times = append(b.steps, r.Step), append(b.times, t)
+		b.counts = append(b.counts, int32(len(r.Metrics)))
+		for j := range r.Metrics {
+			k, err := b.keyIndex(j, r.Metrics[j].Key)
+			if err != nil {
+				return fmt.Errorf("row %d: %w", i, err)
+			}
+			b.ptKey, b.values = append(b.ptKey, k), append(b.values, r.Metrics[j].Value)
+		}
+	}
+	return nil
+}
+
+// keyIndex returns the batch index of the key at position j of a row.
+// Rows of a batch nearly always repeat the keys of the previous row in the
+// same order, so a comparison usually replaces the map lookup.
+func (b *batch) keyIndex(j int, key string) (int32, error) {
+	if j < len(b.pos) && b.keys[b.pos[j]] == key {
+		return b.pos[j], nil
+	}
+	k, ok := b.index[key]
+	if !ok {
+		if err := validateKey(key); err != nil {
+			return 0, err
+		}
+		k = int32(len(b.keys))
+		b.keys = append(b.keys, key)
+		b.index[key] = k
+	}
+	for len(b.pos) <= j {
+		b.pos = append(b.pos, 0)
+	}
+	b.pos[j] = k
+	return k, nil
+}
+
+// resolveSteps gives rows with a negative step the run's last step + 1,
+// counting rows before them in the batch, and returns the new last step.
+func (b *batch) resolveSteps(last int64) (int64, error) {
+	for i, s := range b.steps {
+		if s < 0 {
+			if last == math.MaxInt64 {
+				return 0, fmt.Errorf("row %d: step: past the largest step: %w", i, ErrInvalid)
+			}
+			s = last + 1
+			b.steps[i] = s
+		}
+		last = max(last, s)
+	}
+	return last, nil
+}
+
+// walVersion starts every write-ahead record; see docs/format/wal.md.
+const walVersion = 1
+
+// encodeWAL appends the write-ahead record of b to b.wal: version, uvarint
+// key count, keys (uvarint length, bytes), uvarint row count, then per row
+// uvarint step, time as float64 bits, uvarint point count and per point
+// uvarint key index and value as float64 bits (little-endian).
+func (b *batch) encodeWAL() {
+	w := append(b.wal[:0], walVersion)
+	w = binary.AppendUvarint(w, uint64(len(b.keys)))
+	for _, k := range b.keys {
+		w = binary.AppendUvarint(w, uint64(len(k)))
+		w = append(w, k...)
+	}
+	w = binary.AppendUvarint(w, uint64(len(b.steps)))
+	p := 0
+	for i, step := range b.steps {
+		w = binary.AppendUvarint(w, uint64(step))
+		w = binary.LittleEndian.AppendUint64(w, math.Float64bits(b.times[i]))
+		w = binary.AppendUvarint(w, uint64(b.counts[i]))
+		for range b.counts[i] {
+			w = binary.AppendUvarint(w, uint64(b.ptKey[p]))
+			w = binary.LittleEndian.AppendUint64(w, math.Float64bits(b.values[p]))
+			p++
+		}
+	}
+	b.wal = w
+}
+
+// decodeWAL fills b from a write-ahead record.
+func (b *batch) decodeWAL(w []byte) error {
+	d := decoder{buf: w}
+	if d.byte() != walVersion {
+		return fmt.Errorf("decode wal record: version: %w", ErrCorrupt)
+	}
+	nkeys := d.uvarint()
+	for range min(nkeys, uint64(len(w))) {
+		k := d.bytes(d.uvarint())
+		b.keys = append(b.keys, string(k))
+	}
+	nrows := d.uvarint()
+	for range min(nrows, uint64(len(w))) {
+		b.steps = append(b.steps, int64(d.uvarint()))
+		b.times = append(b.times, d.float())
+		n := d.uvarint()
+		b.counts = append(b.counts, int32(n))
+		for range min(n, uint64(len(w))) {
+			k := d.uvarint()
+			if k >= nkeys {
+				d.err = true
+			}
+			b.ptKey, b.values = append(b.ptKey, int32(k)), append(b.values, d.float())
+		}
+	}
+	if d.err || len(d.buf) != 0 {
+		return fmt.Errorf("decode wal record: %w", ErrCorrupt)
+	}
+	return nil
+}
+
+// decoder reads the fields of a record, remembering the first error.
+type decoder struct {
+	buf []byte
+	err bool
+}
+
+func (d *decoder) byte() byte {
+	if len(d.buf) < 1 {
+		d.err = true
+		return 0
+	}
+	c := d.buf[0]
+	d.buf = d.buf[1:]
+	return c
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.err, d.buf = true, nil
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) bytes(n uint64) []byte {
+	if uint64(len(d.buf)) < n {
+		d.err, d.buf = true, nil
+		return nil
+	}
+	v := d.buf[:n]
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) float() float64 {
+	v := d.bytes(8)
+	if v == nil {
+		return 0
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64(v))
+}

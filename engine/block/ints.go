@@ -1,0 +1,167 @@
+package block
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// An integer column stores n int64 values whose count the reader knows:
+//
+//	byte    head: width w (bits 0-3) | packing (bits 4-5) | order d (6-7)
+//	varint  d seeds: x[0] when d >= 1, then x[1]-x[0] when d == 2
+//	varint  base, the smallest of the n-d d-th differences
+//	planes  the n-d differences minus base, as unsigned integers of w
+//	        bytes, byte plane by plane (all lowest bytes first), packed
+//	        raw or with zstd (section.go)
+//
+// Width 0 means every difference equals base and no plane follows.
+// Differences wrap around in 64 bits, so every int64 sequence round-trips,
+// even one whose differences overflow.
+
+const maxOrder = 2
+
+// appendInts appends x as an integer column.
+func appendInts(dst []byte, x []int64, s *scratch) []byte {
+	d := bestOrder(x)
+	diffs := s.ints(len(x))
+	copy(diffs, x)
+	var seeds [maxOrder]int64
+	for k := 0; k < d; k++ {
+		seeds[k] = diffs[k]
+		difference(diffs[k:])
+	}
+	diffs = diffs[d:]
+
+	base := int64(0)
+	if len(diffs) > 0 {
+		base = minInt(diffs)
+	}
+	u := s.uints(len(diffs))
+	for i, v := range diffs {
+		u[i] = uint64(v - base)
+	}
+	w := width(u)
+	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
+
+	head := len(dst)
+	dst = append(dst, 0)
+	for _, seed := range seeds[:d] {
+		dst = binary.AppendVarint(dst, seed)
+	}
+	dst = binary.AppendVarint(dst, base)
+	dst, packing := appendPlanes(dst, planes, len(u), s)
+	dst[head] = byte(w | packing<<4 | d<<6)
+	return dst
+}
+
+// difference replaces x[1:] by the differences of consecutive values.
+func difference(x []int64) {
+	for i := len(x) - 1; i > 0; i-- {
+		x[i] -= x[i-1]
+	}
+}
+
+// bestOrder estimates the bits of each order by the sum of the bit lengths
+// of its zigzagged differences and picks the cheapest.
+func bestOrder(x []int64) int {
+	if len(x) < 3 {
+		return min(len(x), 1)
+	}
+	var cost [maxOrder + 1]int
+	prev1 := x[1] - x[0]
+	cost[1] = bits.Len64(zigzag(prev1))
+	for i := 2; i < len(x); i++ {
+		d1 := x[i] - x[i-1]
+		cost[0] += bits.Len64(zigzag(x[i] - x[0]))
+		cost[1] += bits.Len64(zigzag(d1))
+		cost[2] += bits.Len64(zigzag(d1 - prev1))
+		prev1 = d1
+	}
+	best := 0
+	for d := 1; d <= maxOrder; d++ {
+		if cost[d] < cost[best] {
+			best = d
+		}
+	}
+	return best
+}
+
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+
+func minInt(x []int64) int64 {
+	m := x[0]
+	for _, v := range x[1:] {
+		m = min(m, v)
+	}
+	return m
+}
+
+// width is the number of bytes that hold the largest value of u.
+func width(u []uint64) int {
+	var or uint64
+	for _, v := range u {
+		or |= v
+	}
+	return (bits.Len64(or) + 7) / 8
+}
+
+// shuffle appends the w low bytes of every value of u, plane by plane.
+func shuffle(dst []byte, u []uint64, w int) []byte {
+	for p := 0; p < w; p++ {
+		shift := 8 * p
+		for _, v := range u {
+			dst = append(dst, byte(v>>shift))
+		}
+	}
+	return dst
+}
+
+// readInts decodes an integer column of n values and appends it to dst.
+func readInts(r *reader, dst []int64, n int, s *scratch) []int64 {
+	head := r.byte("integer column header")
+	w, packing, d := int(head&0x0f), int(head>>4&3), int(head>>6)
+	if w > 8 || d > maxOrder || d > n {
+		r.fail("integer column header")
+		return dst
+	}
+	var seeds [maxOrder]int64
+	for k := 0; k < d; k++ {
+		seeds[k] = r.varint("integer seed")
+	}
+	base := r.varint("integer base")
+	planes := readPlanes(r, packing, n-d, w, s)
+	if r.err != nil {
+		return dst
+	}
+
+	start := len(dst)
+	dst = append(dst, seeds[:d]...)
+	dst = unshuffle(dst, planes, n-d, w, base)
+	for k := d - 1; k >= 0; k-- {
+		integrate(dst[start+k:])
+	}
+	return dst
+}
+
+// unshuffle appends the n values of w-byte planes, plus base.
+func unshuffle(dst []int64, planes []byte, n, w int, base int64) []int64 {
+	start := len(dst)
+	for range n {
+		dst = append(dst, base)
+	}
+	out := dst[start:]
+	for p := 0; p < w; p++ {
+		shift := 8 * p
+		for i, c := range planes[p*n : (p+1)*n] {
+			out[i] += int64(c) << shift
+		}
+	}
+	return dst
+}
+
+// integrate undoes difference.
+func integrate(x []int64) {
+	for i := 1; i < len(x); i++ {
+		x[i] += x[i-1]
+	}
+}

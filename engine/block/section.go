@@ -1,0 +1,121 @@
+package block
+
+import (
+	"encoding/binary"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// The byte planes of an integer column (n values of w bytes) are packed
+// one of two ways:
+//
+//	packRaw   the n*w bytes as they are
+//	packZstd  per plane: a uvarint length, then a zstd frame of the plane's
+//	          n bytes; length 0 means the n bytes follow raw
+//
+// zstd sees one plane at a time so that its Huffman table fits that plane:
+// the low byte of a noisy value is nearly uniform while the high bytes are
+// skewed, and one table over both costs about two bits a byte more.
+
+const (
+	packRaw  = 0
+	packZstd = 1
+
+	// minZstd is the fewest values worth handing to zstd: below it a
+	// frame's own header costs more than it saves.
+	minZstd = 32
+)
+
+var (
+	encoder = mustEncoder()
+	decoder = mustDecoder()
+)
+
+// mustEncoder builds the shared encoder. WithAllLitEntropyCompression
+// matters: without it the fastest levels store a plane of 6-bit entropy raw
+// when they find no matches in it.
+func mustEncoder() *zstd.Encoder {
+	e, err := zstd.NewWriter(nil,
+		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderCRC(false),
+		zstd.WithAllLitEntropyCompression(true),
+		zstd.WithSingleSegment(true),
+		zstd.WithZeroFrames(true))
+	if err != nil {
+		panic("block: zstd encoder options: " + err.Error())
+	}
+	return e
+}
+
+func mustDecoder() *zstd.Decoder {
+	d, err := zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(0),
+		zstd.WithDecoderMaxMemory(8*MaxPoints),
+		zstd.WithDecodeAllCapLimit(true))
+	if err != nil {
+		panic("block: zstd decoder options: " + err.Error())
+	}
+	return d
+}
+
+// appendPlanes appends the n-value planes packed the smaller way and
+// returns the packing it chose.
+func appendPlanes(dst, planes []byte, n int, s *scratch) ([]byte, int) {
+	if n < minZstd {
+		return append(dst, planes...), packRaw
+	}
+	start := len(dst)
+	for p := 0; p < len(planes)/n; p++ {
+		dst = appendPlane(dst, planes[p*n:(p+1)*n], s)
+	}
+	if len(dst)-start >= len(planes) {
+		return append(dst[:start], planes...), packRaw
+	}
+	return dst, packZstd
+}
+
+// appendPlane appends a uvarint length and a zstd frame of plane, or a zero
+// and the plane itself when zstd would not shrink it.
+func appendPlane(dst, plane []byte, s *scratch) []byte {
+	z := encoder.EncodeAll(plane, s.zbuf[:0])
+	s.zbuf = z
+	if len(z)+binary.MaxVarintLen32 >= len(plane) {
+		dst = append(dst, 0)
+		return append(dst, plane...)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(z)))
+	return append(dst, z...)
+}
+
+// readPlanes returns the w planes of n bytes, in scratch memory valid until
+// the next readPlanes with the same scratch.
+func readPlanes(r *reader, packing, n, w int, s *scratch) []byte {
+	switch packing {
+	case packRaw:
+		return r.bytes("raw planes", n*w)
+	case packZstd:
+		planes := s.bytes(n * w)
+		for p := 0; p < w && r.err == nil; p++ {
+			readPlane(r, planes[p*n:(p+1)*n])
+		}
+		return planes
+	}
+	r.fail("plane packing")
+	return nil
+}
+
+func readPlane(r *reader, plane []byte) {
+	size := r.count("plane length", len(r.b))
+	if size == 0 {
+		copy(plane, r.bytes("raw plane", len(plane)))
+		return
+	}
+	z := r.bytes("zstd frame", size)
+	if r.err != nil {
+		return
+	}
+	out, err := decoder.DecodeAll(z, plane[:0:len(plane)])
+	if err != nil || len(out) != len(plane) {
+		r.fail("zstd frame")
+	}
+}

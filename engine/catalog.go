@@ -1,0 +1,375 @@
+package engine
+
+import (
+	"crypto/rand"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// CreateProject stores a new project; ErrExists when the name is taken.
+// Visibility defaults to "private" and Created to now.
+func (db *DB) CreateProject(p Project) error {
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	if err := validateID("project name", p.Name); err != nil {
+		return err
+	}
+	switch p.Visibility {
+	case "":
+		p.Visibility = "private"
+	case "private", "public":
+	default:
+		return fmt.Errorf("visibility %q: want private or public: %w", p.Visibility, ErrInvalid)
+	}
+	if p.Created.IsZero() {
+		p.Created = time.Now().UTC()
+	}
+
+	db.createMu.Lock()
+	defer db.createMu.Unlock()
+	if _, err := db.project(p.Name); err == nil {
+		return fmt.Errorf("project %q: %w", p.Name, ErrExists)
+	}
+	v, err := encodeProject(p)
+	if err != nil {
+		return err
+	}
+	if err := db.put(projectKey(p.Name), v); err != nil {
+		return err
+	}
+	db.mu.Lock()
+	db.projects[p.Name] = newProjectState(p)
+	db.mu.Unlock()
+	return nil
+}
+
+func newProjectState(p Project) *projectState {
+	return &projectState{meta: p, runs: make(map[string]*runState), keys: make(map[string]int)}
+}
+
+func (db *DB) put(key, value []byte) error {
+	err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(key, value) })
+	if err != nil {
+		return fmt.Errorf("write %q: %w", key, err)
+	}
+	return nil
+}
+
+// project returns the state of a project or ErrNotFound.
+func (db *DB) project(name string) (*projectState, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	p, ok := db.projects[name]
+	if !ok {
+		return nil, fmt.Errorf("project %q: %w", name, ErrNotFound)
+	}
+	return p, nil
+}
+
+// Project returns the named project or ErrNotFound.
+func (db *DB) Project(name string) (Project, error) {
+	if err := db.checkOpen(); err != nil {
+		return Project{}, err
+	}
+	p, err := db.project(name)
+	if err != nil {
+		return Project{}, err
+	}
+	return p.meta, nil
+}
+
+// Projects lists every project, by name.
+func (db *DB) Projects() ([]Project, error) {
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	out := make([]Project, 0, len(db.projects))
+	for _, p := range db.projects {
+		out = append(out, p.meta)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// CreateRun stores a new run, generating its ID when empty; ErrExists when
+// the ID is taken. State defaults to running, Created and Heartbeat to now;
+// LastStep starts at -1 and Summary empty, whatever r holds.
+func (db *DB) CreateRun(r Run) (Run, error) {
+	if err := db.checkOpen(); err != nil {
+		return Run{}, err
+	}
+	if err := prepareRun(&r); err != nil {
+		return Run{}, err
+	}
+
+	db.createMu.Lock()
+	defer db.createMu.Unlock()
+	p, err := db.project(r.Project)
+	if err != nil {
+		return Run{}, err
+	}
+	if r.ID == "" {
+		r.ID = db.freshRunID(p)
+	} else if _, taken := db.lookupIn(p, r.ID); taken {
+		return Run{}, fmt.Errorf("run %q of project %q: %w", r.ID, r.Project, ErrExists)
+	}
+	rs := newRunState(r)
+	rs.proj = p
+	if err := db.persistRun(rs); err != nil {
+		return Run{}, err
+	}
+	db.mu.Lock()
+	p.runs[r.ID] = rs
+	p.order = append(p.order, rs)
+	db.mu.Unlock()
+	db.stats.runs.Add(1)
+	return *rs.snapshot(), nil
+}
+
+// prepareRun validates a new run and fills its defaults.
+func prepareRun(r *Run) error {
+	if err := validateID("project name", r.Project); err != nil {
+		return err
+	}
+	if r.ID != "" {
+		if err := validateID("run id", r.ID); err != nil {
+			return err
+		}
+	}
+	if r.State == "" {
+		r.State = StateRunning
+	}
+	if err := validateState(r.State); err != nil {
+		return err
+	}
+	if r.Created.IsZero() {
+		r.Created = time.Now().UTC()
+	}
+	if r.Tags == nil {
+		r.Tags = []string{}
+	}
+	if r.Config == nil {
+		r.Config = map[string]any{}
+	}
+	r.Heartbeat, r.LastStep, r.Summary = r.Created, -1, nil
+	return nil
+}
+
+// runIDAlphabet holds the characters of generated run ids: lowercase, so
+// that ids read well in URLs and file names.
+const runIDAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// freshRunID returns an unused random id of 8 characters (41 bits).
+func (db *DB) freshRunID(p *projectState) string {
+	for {
+		var b [8]byte
+		rand.Read(b[:])
+		for i := range b {
+			b[i] = runIDAlphabet[int(b[i])%len(runIDAlphabet)]
+		}
+		if _, taken := db.lookupIn(p, string(b[:])); !taken {
+			return string(b[:])
+		}
+	}
+}
+
+func (db *DB) lookupIn(p *projectState, id string) (*runState, bool) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	rs, ok := p.runs[id]
+	return rs, ok
+}
+
+// lookupRun returns the state of a run or ErrNotFound.
+func (db *DB) lookupRun(project, id string) (*runState, error) {
+	p, err := db.project(project)
+	if err != nil {
+		return nil, err
+	}
+	rs, ok := db.lookupIn(p, id)
+	if !ok {
+		return nil, fmt.Errorf("run %q of project %q: %w", id, project, ErrNotFound)
+	}
+	return rs, nil
+}
+
+// persistRun writes the run record. Callers serialize the writes of one run
+// (rs.sealMu or creation), so that an older record never overwrites a newer.
+func (db *DB) persistRun(rs *runState) error {
+	rs.mu.Lock()
+	v, err := rs.encodeRun()
+	rs.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return db.put(runKey(rs.project, rs.id), v)
+}
+
+// UpdateRun applies p to a run and returns the run as it now stands.
+func (db *DB) UpdateRun(project, id string, p RunPatch) (Run, error) {
+	if err := db.checkOpen(); err != nil {
+		return Run{}, err
+	}
+	if p.State != nil {
+		if err := validateState(*p.State); err != nil {
+			return Run{}, err
+		}
+	}
+	rs, err := db.lookupRun(project, id)
+	if err != nil {
+		return Run{}, err
+	}
+
+	rs.sealMu.Lock()
+	defer rs.sealMu.Unlock()
+	rs.mu.Lock()
+	if rs.deleted {
+		rs.mu.Unlock()
+		return Run{}, fmt.Errorf("run %q of project %q: %w", id, project, ErrNotFound)
+	}
+	rs.patch(p)
+	rs.mu.Unlock()
+	if err := db.persistRun(rs); err != nil {
+		return Run{}, err
+	}
+	return *rs.snapshot(), nil
+}
+
+// patch applies p; the caller holds rs.mu.
+func (rs *runState) patch(p RunPatch) {
+	m := &rs.meta
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&m.Name, p.Name)
+	set(&m.Group, p.Group)
+	set(&m.JobType, p.JobType)
+	set(&m.Notes, p.Notes)
+	set(&m.State, p.State)
+	if p.Tags != nil {
+		m.Tags = slices.Clone(*p.Tags)
+	}
+	if p.Config != nil {
+		cfg := maps.Clone(m.Config)
+		if cfg == nil {
+			cfg = make(map[string]any, len(p.Config))
+		}
+		maps.Copy(cfg, p.Config)
+		m.Config = cfg
+	}
+	rs.touch()
+}
+
+// Run returns one run, summary included. The run is a shared snapshot: the
+// caller must not modify it.
+func (db *DB) Run(project, id string) (*Run, error) {
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	rs, err := db.lookupRun(project, id)
+	if err != nil {
+		return nil, err
+	}
+	return rs.snapshot(), nil
+}
+
+// Runs returns every run of a project, in creation order. The runs are
+// shared snapshots: the caller must not modify them.
+func (db *DB) Runs(project string) ([]*Run, error) {
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	p, err := db.project(project)
+	if err != nil {
+		return nil, err
+	}
+	db.mu.RLock()
+	order := p.order
+	db.mu.RUnlock()
+	out := make([]*Run, len(order))
+	for i, rs := range order {
+		out[i] = rs.snapshot()
+	}
+	return out, nil
+}
+
+// DeleteRun removes a run and all its history, freeing the space: its keys
+// are dropped from Badger's tables, not only marked deleted.
+func (db *DB) DeleteRun(project, id string) error {
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	db.createMu.Lock()
+	defer db.createMu.Unlock()
+	rs, err := db.lookupRun(project, id)
+	if err != nil {
+		return err
+	}
+
+	rs.mu.Lock()
+	rs.deleted = true
+	rs.mu.Unlock()
+	rs.pending.Wait()
+	rs.sealMu.Lock()
+	defer rs.sealMu.Unlock()
+	db.forget(rs)
+
+	err = db.bdb.DropPrefix(runPrefix(prefixBlock, project, id),
+		runPrefix(prefixSummary, project, id), runPrefix(prefixWAL, project, id),
+		runPrefix(prefixKey, project, id))
+	if err != nil {
+		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
+	}
+	err = db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(runKey(project, id)) })
+	if err != nil {
+		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
+	}
+	return nil
+}
+
+// forget removes a run from the catalogue in memory.
+func (db *DB) forget(rs *runState) {
+	db.mu.Lock()
+	p := db.projects[rs.project]
+	delete(p.runs, rs.id)
+	p.order = slices.DeleteFunc(slices.Clone(p.order), func(x *runState) bool { return x == rs })
+	db.mu.Unlock()
+
+	rs.mu.Lock()
+	db.stats.headPoints.Add(-int64(rs.unsealed))
+	keys := slices.Collect(maps.Keys(rs.series))
+	rs.mu.Unlock()
+	p.dropKeys(keys)
+	db.stats.runs.Add(-1)
+}
+
+// addKeys counts metric keys new to a run in the project's key union.
+func (p *projectState) addKeys(keys []string) {
+	p.keysMu.Lock()
+	defer p.keysMu.Unlock()
+	for _, k := range keys {
+		if k != KeyTimestamp && k != KeyRuntime {
+			p.keys[k]++
+		}
+	}
+}
+
+func (p *projectState) dropKeys(keys []string) {
+	p.keysMu.Lock()
+	defer p.keysMu.Unlock()
+	for _, k := range keys {
+		if p.keys[k]--; p.keys[k] <= 0 {
+			delete(p.keys, k)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+// Package engine is Sextant's metric store.
+//
+// A project holds runs; a run logs history rows, each at a step; every key
+// of a row is a series of the run, and each value a point (step, value) of
+// it. Besides its metrics, every row writes the series _timestamp and
+// _runtime. A point is identified by (run, key, step): writing it again
+// replaces its value.
+//
+// Recent points of a series sit in memory, in its head. A seal round turns
+// the heads of a run into blocks: immutable, compressed runs of points
+// (package block) stored under ordered keys, with their statistics and
+// summary pyramid under a separate small key, so that a chart reads
+// summaries without fetching points. A run's seal round starts when a head
+// holds HeadMaxPoints points, when the run was idle for IdleSeal, and at
+// Close. A point that arrives for a step at or below the series' last sealed
+// step waits in the head as a patch: reads merge it into the block whose
+// territory holds it (head wins), and the next seal round rewrites that
+// block.
+//
+// Every Append writes one write-ahead record per batch in Badger, synced,
+// before it returns; Open replays the records that no seal round covered
+// yet, into heads and run summaries.
+//
+// # Format
+//
+// All keys start with "e/"; docs/format/keys.md draws every key and value,
+// docs/format/wal.md the write-ahead record, and package block documents
+// the block and summary encodings.
+//
+//	e/p/<project>                      project record
+//	e/r/<project>/<run>                run record: metadata, summary, wal floor
+//	e/k/<project>/<run>/<key>          the run has series key (empty value)
+//	e/w/<project>/<run>/<seq:8>        write-ahead record of one Append
+//	e/b/<project>/<run>/<key>\x00<minStep:8>  block
+//	e/s/<project>/<run>/<key>\x00<minStep:8>  block summary
+//
+// # Concurrency
+//
+// Every method is safe for concurrent use. DB.mu guards the catalogue maps;
+// createMu serializes creation and deletion. Per run, runState.mu guards
+// heads, summaries and bookkeeping and is held only for memory work, never
+// across I/O; runState.sealMu is held for writing by a seal round, UpdateRun
+// and DeleteRun (which therefore write the run record in order), and for
+// reading by a Scan while it takes its snapshot: the block list and a copy
+// of the head under runState.mu, plus a Badger read transaction, so the
+// chunks stay consistent after the locks are released.
+//
+// Append applies a batch to the heads under runState.mu, then commits its
+// write-ahead record without holding any lock, so that Badger groups the
+// commits of concurrent appenders. Concurrent batches to one run are ordered
+// by their write-ahead sequence, assigned under runState.mu.
+//
+// # Invariants
+//
+//   - The sealed blocks of a series never overlap and are listed in
+//     increasing step; a block's territory runs from its minStep to the next
+//     block's minStep (the first block's from step 0).
+//   - A point in a head wins over a sealed point at the same step; within a
+//     head the later write wins.
+//   - A write-ahead record is deleted only in the transaction that writes
+//     the run record after its points are in blocks, and only below the
+//     run's wal floor: the smallest sequence still in a head or not yet
+//     committed. Records at or above the floor replay on Open.
+//   - The run summary is updated on ingest and persisted with each seal
+//     round; replaying the records above the floor on top of it restores the
+//     summary of the last acknowledged batch.
+//   - Decoded blocks are cached under the hash of their encoded bytes, so a
+//     rewritten block never meets a stale cache entry.
+package engine

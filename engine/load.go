@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// load reads the catalogue into memory and replays the write-ahead records
+// into the heads and summaries.
+func (db *DB) load() error {
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		if err := db.loadProjects(txn); err != nil {
+			return err
+		}
+		if err := db.loadRuns(txn); err != nil {
+			return err
+		}
+		return db.loadKeys(txn)
+	})
+	if err != nil {
+		return fmt.Errorf("load catalogue: %w", err)
+	}
+	if err := db.replay(); err != nil {
+		return fmt.Errorf("replay wal: %w", err)
+	}
+	return nil
+}
+
+// eachValue calls fn with the rest of every key under prefix and its value.
+func eachValue(txn *badger.Txn, prefix string, fn func(rest, v []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), PrefetchValues: true,
+		PrefetchSize: 64})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		rest := item.Key()[len(prefix):]
+		if err := item.Value(func(v []byte) error { return fn(rest, v) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) loadProjects(txn *badger.Txn) error {
+	return eachValue(txn, prefixProject, func(_, v []byte) error {
+		p, err := decodeProject(v)
+		if err != nil {
+			return err
+		}
+		db.projects[p.Name] = newProjectState(p)
+		return nil
+	})
+}
+
+func (db *DB) loadRuns(txn *badger.Txn) error {
+	err := eachValue(txn, prefixRun, func(_, v []byte) error {
+		rs, err := decodeRun(v)
+		if err != nil {
+			return err
+		}
+		p, ok := db.projects[rs.project]
+		if !ok {
+			return fmt.Errorf("run %s/%s without project: %w", rs.project, rs.id, ErrCorrupt)
+		}
+		rs.proj = p
+		p.runs[rs.id] = rs
+		p.order = append(p.order, rs)
+		db.stats.runs.Add(1)
+		return nil
+	})
+	for _, p := range db.projects {
+		sort.SliceStable(p.order, func(i, j int) bool {
+			return p.order[i].meta.Created.Before(p.order[j].meta.Created)
+		})
+	}
+	return err
+}
+
+// loadKeys creates the series every run has, with their blocks left on disk.
+func (db *DB) loadKeys(txn *badger.Txn) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixKey)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		project, run, key, ok := splitRunKey(it.Item().Key()[len(prefixKey):])
+		if !ok {
+			return fmt.Errorf("series key %q: %w", it.Item().Key(), ErrCorrupt)
+		}
+		p := db.projects[project]
+		if p == nil || p.runs[run] == nil {
+			continue // left by a deletion that did not finish; harmless
+		}
+		rs := p.runs[run]
+		if _, has := rs.series[string(key)]; !has {
+			rs.storedSeries(string(key))
+			p.addKeys([]string{string(key)})
+		}
+	}
+	return nil
+}
+
+// replay applies every write-ahead record, in sequence order per run, to
+// the heads and summaries. Records of runs that no longer exist are deleted.
+func (db *DB) replay() error {
+	var orphans [][]byte
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		return eachValue(txn, prefixWAL, func(rest, v []byte) error {
+			rs, seq, ok := db.walOwner(rest)
+			if !ok {
+				orphans = append(orphans, append([]byte(prefixWAL), rest...))
+				return nil
+			}
+			return db.replayRecord(rs, seq, v)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		for _, k := range orphans {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// walOwner returns the run and sequence of a write-ahead key.
+func (db *DB) walOwner(rest []byte) (*runState, uint64, bool) {
+	project, run, seqBytes, ok := splitRunKey(rest)
+	if !ok || len(seqBytes) != 8 || bytes.IndexByte([]byte(run), 0) >= 0 {
+		return nil, 0, false
+	}
+	p := db.projects[project]
+	if p == nil || p.runs[run] == nil {
+		return nil, 0, false
+	}
+	return p.runs[run], binary.BigEndian.Uint64(seqBytes), true
+}
+
+func (db *DB) replayRecord(rs *runState, seq uint64, v []byte) error {
+	b := getBatch()
+	defer putBatch(b)
+	if err := b.decodeWAL(v); err != nil {
+		return fmt.Errorf("record %d of %s/%s: %w", seq, rs.project, rs.id, err)
+	}
+	last := math.Inf(-1)
+	for _, t := range b.times {
+		last = max(last, t)
+	}
+	heartbeat := time.Unix(0, int64(last*1e9)).UTC()
+	fresh := rs.apply(b, seq, heartbeat)
+	rs.proj.addKeys(fresh)
+	db.stats.headPoints.Add(int64(len(b.values) + 2*len(b.steps)))
+	rs.nextSeq = max(rs.nextSeq, seq+1)
+	rs.walFloor = min(rs.walFloor, seq)
+	return nil
+}

@@ -1,0 +1,333 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/sextant-ml/sextant/engine/block"
+)
+
+// sealMode says which runs a seal round takes.
+type sealMode int
+
+const (
+	sealFull sealMode = iota // a head reached HeadMaxPoints
+	sealIdle                 // the run wrote nothing for IdleSeal
+	sealAll                  // every unsealed point, at Close
+)
+
+// txnBudget bounds the bytes of one seal transaction, well under Badger's
+// largest batch (15% of the 64 MiB memtable).
+const txnBudget = 4 << 20
+
+// sealJob is the sealing of one series' head in a seal round.
+type sealJob struct {
+	s      *series
+	pts    Points
+	minSeq uint64
+	refs   []blockRef // the series' blocks once the job is written
+	writes []write
+	size   int
+}
+
+// write is one key set or deleted by a seal round.
+type write struct {
+	key, value []byte
+	del        bool
+}
+
+// sealAll runs a seal round on every run that mode selects.
+func (db *DB) sealAll(mode sealMode) error {
+	var errs []error
+	now := time.Now()
+	for _, rs := range db.allRuns() {
+		if mode == sealIdle && !rs.idle(now, db.opts.IdleSeal) {
+			continue
+		}
+		if err := db.sealRun(rs, mode); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (db *DB) allRuns() []*runState {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	var runs []*runState
+	for _, p := range db.projects {
+		runs = append(runs, p.order...)
+	}
+	return runs
+}
+
+// sealRun seals every head of the run into blocks, if mode asks for it,
+// then deletes the write-ahead records that the blocks cover. A round seals
+// all heads, not only full ones, so that no sparse series holds back the
+// write-ahead records of the whole run.
+func (db *DB) sealRun(rs *runState, mode sealMode) error {
+	rs.sealMu.Lock()
+	defer rs.sealMu.Unlock()
+
+	jobs, floor, rec, err := db.takeHeads(rs, mode)
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	if err := db.writeSeal(rs, jobs, floor, rec); err != nil {
+		db.restoreHeads(rs, jobs)
+		return fmt.Errorf("seal %s/%s: %w", rs.project, rs.id, err)
+	}
+
+	rs.mu.Lock()
+	for _, j := range jobs {
+		j.s.blocks = j.refs
+	}
+	rs.walFloor = floor
+	rs.mu.Unlock()
+	db.stats.sealRounds.Add(1)
+	return nil
+}
+
+// takeHeads empties the heads a seal round takes and encodes the run
+// record that goes with the round.
+func (db *DB) takeHeads(rs *runState, mode sealMode) ([]*sealJob, uint64, []byte, error) {
+	if err := db.loadAllRefs(rs); err != nil {
+		return nil, 0, nil, err
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	full := mode != sealFull || rs.hasFullHead(db.opts.HeadMaxPoints)
+	if rs.deleted || rs.unsealed == 0 || !full {
+		return nil, 0, nil, nil
+	}
+	var jobs []*sealJob
+	taken := 0
+	for _, s := range rs.series {
+		if s.head.len() > 0 && s.loaded { // the rest waits for the next round
+			minSeq := s.head.minSeq
+			taken += s.head.len()
+			jobs = append(jobs, &sealJob{s: s, pts: s.head.take(), minSeq: minSeq})
+		}
+	}
+	db.stats.headPoints.Add(-int64(taken))
+	rs.unsealed -= taken
+	rec, err := rs.encodeRun()
+	return jobs, rs.walFloorNow(), rec, err
+}
+
+func (rs *runState) hasFullHead(limit int) bool {
+	for _, s := range rs.series {
+		if s.head.len() >= limit {
+			return true
+		}
+	}
+	return false
+}
+
+// loadAllRefs loads the block lists of the run's series that are not in
+// memory yet. The caller holds rs.sealMu for writing.
+func (db *DB) loadAllRefs(rs *runState) error {
+	rs.mu.Lock()
+	var todo []*series
+	for _, s := range rs.series {
+		if !s.loaded && s.head.len() > 0 {
+			todo = append(todo, s)
+		}
+	}
+	rs.mu.Unlock()
+	for _, s := range todo {
+		refs, err := db.loadRefs(rs, s.key)
+		if err != nil {
+			return err
+		}
+		s.blocks, s.loaded = refs, true
+	}
+	return nil
+}
+
+// restoreHeads puts the points of a failed round back in front of the
+// points that arrived since, so that nothing acknowledged is lost.
+func (db *DB) restoreHeads(rs *runState, jobs []*sealJob) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, j := range jobs {
+		h := &j.s.head
+		minSeq := j.minSeq
+		if h.len() > 0 {
+			minSeq = min(minSeq, h.minSeq)
+		}
+		n := j.pts.Len() + h.len()
+		*h = head{
+			steps:  append(append(make([]int64, 0, n), j.pts.Steps...), h.steps...),
+			values: append(append(make([]float64, 0, n), j.pts.Values...), h.values...),
+			minSeq: minSeq,
+		}
+		rs.unsealed += j.pts.Len()
+		db.stats.headPoints.Add(int64(j.pts.Len()))
+	}
+}
+
+// writeSeal plans every job and writes the blocks, then the run record
+// and the deletion of the covered write-ahead records, in that order: a
+// crash in between leaves blocks whose points replay again, harmlessly.
+func (db *DB) writeSeal(rs *runState, jobs []*sealJob, floor uint64, rec []byte) error {
+	txn := db.bdb.NewTransaction(false)
+	for _, j := range jobs {
+		if err := db.planJob(txn, rs, j); err != nil {
+			txn.Discard()
+			return err
+		}
+	}
+	txn.Discard()
+
+	w := db.newBatchWriter()
+	for _, j := range jobs {
+		if err := w.add(j.writes, j.size); err != nil {
+			return err
+		}
+	}
+	tail := []write{{key: runKey(rs.project, rs.id), value: rec}}
+	for seq := rs.walFloor; seq < floor; seq++ {
+		tail = append(tail, write{key: walKey(rs.project, rs.id, seq), del: true})
+	}
+	if err := w.add(tail, len(tail)*64+len(rec)); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// planJob computes the blocks of a series after its head is sealed: points
+// at or below the last sealed step merge into the block whose territory
+// holds them (from its minStep to the next block's), the rest go to new
+// blocks or fill up a small last block.
+func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
+	limit := db.opts.HeadMaxPoints
+	refs := j.s.blocks
+	if len(refs) == 0 {
+		j.refs = db.putBlocks(rs, j, j.pts)
+		return nil
+	}
+	lastMax := refs[len(refs)-1].maxStep
+	cut := sort.Search(j.pts.Len(), func(i int) bool { return j.pts.Steps[i] > lastMax })
+	patches := Points{Steps: j.pts.Steps[:cut], Values: j.pts.Values[:cut]}
+	tail := Points{Steps: j.pts.Steps[cut:], Values: j.pts.Values[cut:]}
+
+	out := make([]blockRef, 0, len(refs)+1)
+	for i, ref := range refs {
+		n := territoryEnd(refs, i, patches)
+		if n == 0 && (i < len(refs)-1 || tail.Len() == 0 || ref.count+tail.Len() > limit) {
+			out = append(out, ref)
+			continue
+		}
+		old, err := db.readBlock(txn, rs, j.s.key, ref)
+		if err != nil {
+			return err
+		}
+		merged := merge(old, Points{Steps: patches.Steps[:n], Values: patches.Values[:n]})
+		patches = Points{Steps: patches.Steps[n:], Values: patches.Values[n:]}
+		if i == len(refs)-1 && ref.count+tail.Len() <= limit {
+			merged, tail = merge(merged, tail), Points{}
+		}
+		if merged.Steps[0] != ref.minStep {
+			j.del(seriesKey(prefixBlock, rs.project, rs.id, j.s.key, ref.minStep))
+			j.del(seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep))
+		}
+		out = append(out, db.putBlocks(rs, j, merged)...)
+		db.stats.blocksRewritten.Add(1)
+	}
+	j.refs = append(out, db.putBlocks(rs, j, tail)...)
+	return nil
+}
+
+// territoryEnd returns how many of the leading patches fall in the
+// territory of block i: below the next block's minStep.
+func territoryEnd(refs []blockRef, i int, patches Points) int {
+	if i == len(refs)-1 {
+		return patches.Len()
+	}
+	next := refs[i+1].minStep
+	return sort.Search(patches.Len(), func(k int) bool { return patches.Steps[k] >= next })
+}
+
+func (j *sealJob) del(key []byte) {
+	j.writes = append(j.writes, write{key: key, del: true})
+	j.size += len(key) + 16
+}
+
+// putBlocks encodes p as blocks of at most HeadMaxPoints points and
+// returns their refs.
+func (db *DB) putBlocks(rs *runState, j *sealJob, p Points) []blockRef {
+	var refs []blockRef
+	for p.Len() > 0 {
+		n := min(p.Len(), db.opts.HeadMaxPoints)
+		refs = append(refs, db.putBlock(rs, j, Points{Steps: p.Steps[:n], Values: p.Values[:n]}))
+		p = Points{Steps: p.Steps[n:], Values: p.Values[n:]}
+	}
+	return refs
+}
+
+func (db *DB) putBlock(rs *runState, j *sealJob, p Points) blockRef {
+	enc := block.Encode(nil, p.Steps, p.Values)
+	st, pyr := block.Summarize(p.Steps, p.Values)
+	ref := blockRef{p.Steps[0], p.Steps[p.Len()-1], p.Len(), xxhash.Sum64(enc)}
+	sum := encodeSummaryValue(ref.hash, st, pyr)
+	j.writes = append(j.writes,
+		write{key: seriesKey(prefixBlock, rs.project, rs.id, j.s.key, ref.minStep), value: enc},
+		write{key: seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep), value: sum})
+	j.size += len(enc) + len(sum) + 128
+
+	var hk [8]byte
+	binary.LittleEndian.PutUint64(hk[:], ref.hash)
+	db.cache.SetBig(hk[:], appendRaw(nil, p))
+	db.stats.blocksSealed.Add(1)
+	db.stats.blockBytes.Add(uint64(len(enc)))
+	return ref
+}
+
+// batchWriter commits writes in transactions of at most txnBudget bytes,
+// never splitting the writes of one add.
+type batchWriter struct {
+	db   *DB
+	txn  *badger.Txn
+	size int
+}
+
+func (db *DB) newBatchWriter() *batchWriter {
+	return &batchWriter{db: db, txn: db.bdb.NewTransaction(true)}
+}
+
+func (w *batchWriter) add(ws []write, size int) error {
+	if w.size > 0 && w.size+size > txnBudget {
+		if err := w.flush(); err != nil {
+			return err
+		}
+		w.txn, w.size = w.db.bdb.NewTransaction(true), 0
+	}
+	for _, x := range ws {
+		var err error
+		if x.del {
+			err = w.txn.Delete(x.key)
+		} else {
+			err = w.txn.Set(x.key, x.value)
+		}
+		if err != nil {
+			w.txn.Discard()
+			return fmt.Errorf("write seal: %w", err)
+		}
+	}
+	w.size += size
+	return nil
+}
+
+func (w *batchWriter) flush() error {
+	if err := w.txn.Commit(); err != nil {
+		return fmt.Errorf("commit seal: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+// Package query answers chart queries, lists runs and exports history.
+//
+// Terms: a run is one training run of a project; a series is the history of
+// one metric key of one run, a sequence of points (step, value) in
+// increasing step; a chunk is a piece of a series that the store hands out
+// with its statistics and its summary pyramid of buckets (block.Bucket, one
+// per PyramidSpan points), so that most pixel columns of a chart are drawn
+// from buckets without decoding points.
+//
+// A chart query names runs (or a runs filter), metric keys, an x-axis, an
+// x-range and a width in pixel columns. Each series is downsampled on its
+// own (mode m4, lttb or raw), optionally smoothed, and optionally grouped
+// with the series of other runs of the same key.
+//
+// # M4
+//
+// A point falls in column floor((x - xMin) * width / (xMax - xMin)), in
+// column width-1 when x = xMax, and in column 0 when xMin = xMax. For each
+// column the answer keeps the point with the smallest x, the largest x, the
+// smallest y and the largest y (ties to the smallest x), each point once, in
+// increasing x. Points are ordered by x, then by step, so that equal x
+// values (a batch of rows sharing one server timestamp) still have one
+// order. Only points with a finite y are drawn: NaN and infinities are
+// counted in Count but never placed on a chart.
+//
+// With x = _step a bucket that lies inside one column is folded in through
+// its first, last, smallest and largest finite points; only chunks holding a
+// bucket that straddles a column edge or the range edge are decoded, and of
+// those only the straddling buckets' points are visited.
+//
+// # Concurrency
+//
+// An Engine is safe for concurrent use. Each query spreads its series over a
+// bounded pool of workers (Options.Workers), so a query over 100 runs never
+// starts 100 goroutines; finished answers are kept in a fastcache keyed by
+// the request and by every run's LastStep, Heartbeat and the summaries of
+// the keys it reads, so a new point changes the key and misses the cache.
+package query

@@ -1,0 +1,153 @@
+package query
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// AppendJSON appends the answer as the JSON that docs/api.md documents:
+// numbers in their shortest round-tripping form, integers without an
+// exponent, and non-finite numbers as the strings "NaN", "Infinity" and
+// "-Infinity".
+func (r *ChartResult) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"x":`...)
+	dst = appendString(dst, r.X)
+	dst = append(dst, `,"mode":`...)
+	dst = appendString(dst, r.Mode)
+	if r.HasRange {
+		dst = append(dst, `,"x_min":`...)
+		dst = appendFloat(dst, r.XMin)
+		dst = append(dst, `,"x_max":`...)
+		dst = appendFloat(dst, r.XMax)
+	} else {
+		dst = append(dst, `,"x_min":null,"x_max":null`...)
+	}
+	dst = append(dst, `,"series":[`...)
+	for i := range r.Series {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = r.Series[i].appendJSON(dst)
+	}
+	dst = append(dst, ']')
+	if r.Groups != nil {
+		dst = append(dst, `,"groups":[`...)
+		for i := range r.Groups {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = r.Groups[i].appendJSON(dst)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+func (s *Series) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"run":`...)
+	dst = appendString(dst, s.Run)
+	dst = append(dst, `,"key":`...)
+	dst = appendString(dst, s.Key)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, int64(s.Count), 10)
+	dst = appendFloats(append(dst, `,"x":`...), s.X)
+	dst = appendFloats(append(dst, `,"y":`...), s.Y)
+	if s.Steps != nil {
+		dst = append(dst, `,"steps":[`...)
+		for i, v := range s.Steps {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendInt(dst, v, 10)
+		}
+		dst = append(dst, ']')
+	}
+	if s.Smoothed != nil {
+		dst = appendFloats(append(dst, `,"smoothed_y":`...), s.Smoothed)
+	}
+	return append(dst, '}')
+}
+
+func (g *Group) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"group":`...)
+	dst = appendString(dst, g.Name)
+	dst = append(dst, `,"key":`...)
+	dst = appendString(dst, g.Key)
+	dst = append(dst, `,"runs":[`...)
+	for i, r := range g.Runs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, r)
+	}
+	dst = append(dst, ']')
+	dst = appendFloats(append(dst, `,"x":`...), g.X)
+	dst = appendFloats(append(dst, `,"y":`...), g.Y)
+	dst = appendFloats(append(dst, `,"band_low":`...), g.Low)
+	dst = appendFloats(append(dst, `,"band_high":`...), g.High)
+	dst = append(dst, `,"n":[`...)
+	for i, n := range g.N {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendInt(dst, int64(n), 10)
+	}
+	return append(dst, "]}"...)
+}
+
+func appendFloats(dst []byte, vs []float64) []byte {
+	dst = append(dst, '[')
+	for i, v := range vs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendFloat(dst, v)
+	}
+	return append(dst, ']')
+}
+
+// appendFloat appends v as a JSON number, or as a string when it is not
+// finite.
+func appendFloat(dst []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(dst, `"NaN"`...)
+	case math.IsInf(v, 1):
+		return append(dst, `"Infinity"`...)
+	case math.IsInf(v, -1):
+		return append(dst, `"-Infinity"`...)
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return strconv.AppendInt(dst, int64(v), 10)
+	}
+	return strconv.AppendFloat(dst, v, 'g', -1, 64)
+}
+
+// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}
