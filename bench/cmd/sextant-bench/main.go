@@ -22,6 +22,10 @@ import (
 	"time"
 )
 
+// childFlag, followed by a directory, makes the program serve that store
+// instead of benchmarking: the benchmark starts itself so to run the server.
+const childFlag = "-serve-child"
+
 type config struct {
 	phases  string
 	workDir string
@@ -45,6 +49,13 @@ type config struct {
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == childFlag {
+		if err := serveChild(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "sextant-bench server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var c config
 	flag.StringVar(&c.phases, "phases", "ingest,size,http,chart", "phases to run, comma-separated")
 	flag.StringVar(&c.workDir, "dir", "", "directory for the stores (default: a temporary one)")
