@@ -35,7 +35,7 @@ type config struct {
 
 	// Ingest through the engine API.
 	ingestRuns, ingestRows, keys, batchRows, writers int
-	peerRows                                       int
+	peerRows                                         int
 
 	// Ingest over HTTP.
 	server      string
@@ -45,7 +45,8 @@ type config struct {
 
 	// Chart queries.
 	chartRuns, chartPoints, queries int
-	width                           int
+	width, restarts                 int
+	dropCaches                      bool
 }
 
 func main() {
@@ -79,6 +80,9 @@ func main() {
 	flag.IntVar(&c.chartPoints, "points", 100_000, "points per run in the chart phase")
 	flag.IntVar(&c.queries, "queries", 200, "chart queries per measurement")
 	flag.IntVar(&c.width, "width", 1000, "chart width in pixels")
+	flag.IntVar(&c.restarts, "restarts", 3, "server starts timed for the first query")
+	flag.BoolVar(&c.dropCaches, "drop-caches", false, "drop Linux's page cache before "+
+		"each start (needs root)")
 	flag.Parse()
 
 	if err := run(c); err != nil {
