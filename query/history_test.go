@@ -166,3 +166,36 @@ func TestWriteHistoryArrow(t *testing.T) {
 		t.Errorf("schema %s lacks _step int64", rd.Schema())
 	}
 }
+
+func TestWriteRunsCSV(t *testing.T) {
+	runs := []*engine.Run{
+		{ID: "a", Name: "first", Tags: []string{"x", "y"}, LastStep: 9,
+			Config:  map[string]any{"lr": 0.1, "opt": map[string]any{"name": "adam"}},
+			Summary: map[string]engine.MetricSummary{"loss": {Last: 1, Min: 0.5, Max: 2}}},
+		{ID: "b", Name: "second, quoted", LastStep: -1,
+			Config: map[string]any{"lr": "auto"}},
+	}
+	var out bytes.Buffer
+	if err := WriteRunsCSV(&out, runs); err != nil {
+		t.Fatal(err)
+	}
+	want := "id,name,group,job_type,state,tags,notes,author,created,heartbeat,last_step," +
+		"config.lr,config.opt.name,summary.loss,summary.loss.min,summary.loss.max\n" +
+		"a,first,,,,\"x,y\",,,,,9,0.1,adam,1,0.5,2\n" +
+		"b,\"second, quoted\",,,,,,,,,-1,auto,,,,\n"
+	if out.String() != want {
+		t.Errorf("WriteRunsCSV =\n%s\nwant\n%s", out.String(), want)
+	}
+	out.Reset()
+	if err := WriteRunsArrow(&out, runs); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ipc.NewReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	if !rd.Next() || rd.RecordBatch().NumRows() != 2 || rd.RecordBatch().NumCols() != 16 {
+		t.Fatalf("WriteRunsArrow: want one batch of 2 rows and 16 columns")
+	}
+}
