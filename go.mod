@@ -2,7 +2,8 @@ module github.com/sextant-ml/sextant
 
 go 1.26.8
 
-require github.com/klauspost/compress v1.20.4
+// The web UI's npm packages may ship .go files of their own.
+ignore ./server/ui/node_modules
 
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2 // indirect

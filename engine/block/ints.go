@@ -7,11 +7,14 @@ import (
 
 // An integer column stores n int64 values whose count the reader knows:
 //
-//	byte    order d (0, 1 or 2): the column holds the d-th differences of x
-//	varint  x[0] when d >= 1, then x[1]-x[0] when d == 2
-//	varint  base: the smallest of the n-d differences
-//	section the n-d differences minus base, as unsigned integers
+//	byte    head: width w (bits 0-3) | packing (bits 4-5) | order d (6-7)
+//	varint  d seeds: x[0] when d >= 1, then x[1]-x[0] when d == 2
+//	varint  base, the smallest of the n-d d-th differences
+//	planes  the n-d differences minus base, as unsigned integers of w
+//	        bytes, byte plane by plane (all lowest bytes first), packed
+//	        raw or with zstd (section.go)
 //
+// Width 0 means every difference equals base and no plane follows.
 // Differences wrap around in 64 bits, so every int64 sequence round-trips,
 // even one whose differences overflow.
 
@@ -20,11 +23,11 @@ const maxOrder = 2
 // appendInts appends x as an integer column.
 func appendInts(dst []byte, x []int64, s *scratch) []byte {
 	d := bestOrder(x)
-	dst = append(dst, byte(d))
 	diffs := s.ints(len(x))
 	copy(diffs, x)
+	var seeds [maxOrder]int64
 	for k := 0; k < d; k++ {
-		dst = binary.AppendVarint(dst, diffs[k])
+		seeds[k] = diffs[k]
 		difference(diffs[k:])
 	}
 	diffs = diffs[d:]
@@ -33,12 +36,22 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 	if len(diffs) > 0 {
 		base = minInt(diffs)
 	}
-	dst = binary.AppendVarint(dst, base)
 	u := s.uints(len(diffs))
 	for i, v := range diffs {
 		u[i] = uint64(v - base)
 	}
-	return appendSection(dst, u, s)
+	w := width(u)
+	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
+
+	head := len(dst)
+	dst = append(dst, 0)
+	for _, seed := range seeds[:d] {
+		dst = binary.AppendVarint(dst, seed)
+	}
+	dst = binary.AppendVarint(dst, base)
+	dst, packing := appendPlanes(dst, planes, len(u), s)
+	dst[head] = byte(w | packing<<4 | d<<6)
+	return dst
 }
 
 // difference replaces x[1:] by the differences of consecutive values.
@@ -49,10 +62,11 @@ func difference(x []int64) {
 }
 
 // bestOrder estimates the bits of each order by the sum of the bit lengths
-// of its zigzagged differences and picks the cheapest.
+// of its zigzagged differences and picks the cheapest. A single value is
+// all base; two are a seed and a base.
 func bestOrder(x []int64) int {
 	if len(x) < 3 {
-		return min(len(x), 1)
+		return max(len(x)-1, 0)
 	}
 	var cost [maxOrder + 1]int
 	prev1 := x[1] - x[0]
@@ -83,11 +97,32 @@ func minInt(x []int64) int64 {
 	return m
 }
 
+// width is the number of bytes that hold the largest value of u.
+func width(u []uint64) int {
+	var or uint64
+	for _, v := range u {
+		or |= v
+	}
+	return (bits.Len64(or) + 7) / 8
+}
+
+// shuffle appends the w low bytes of every value of u, plane by plane.
+func shuffle(dst []byte, u []uint64, w int) []byte {
+	for p := 0; p < w; p++ {
+		shift := 8 * p
+		for _, v := range u {
+			dst = append(dst, byte(v>>shift))
+		}
+	}
+	return dst
+}
+
 // readInts decodes an integer column of n values and appends it to dst.
 func readInts(r *reader, dst []int64, n int, s *scratch) []int64 {
-	d := int(r.byte("integer order"))
-	if d > maxOrder || d > n {
-		r.fail("integer order")
+	head := r.byte("integer column header")
+	w, packing, d := int(head&0x0f), int(head>>4&3), int(head>>6)
+	if w > 8 || d > maxOrder || d > n {
+		r.fail("integer column header")
 		return dst
 	}
 	var seeds [maxOrder]int64
@@ -95,18 +130,32 @@ func readInts(r *reader, dst []int64, n int, s *scratch) []int64 {
 		seeds[k] = r.varint("integer seed")
 	}
 	base := r.varint("integer base")
-	u := readSection(r, n-d, s)
+	planes := readPlanes(r, packing, n-d, w, s)
 	if r.err != nil {
 		return dst
 	}
 
 	start := len(dst)
 	dst = append(dst, seeds[:d]...)
-	for _, v := range u {
-		dst = append(dst, int64(v)+base)
-	}
+	dst = unshuffle(dst, planes, n-d, w, base)
 	for k := d - 1; k >= 0; k-- {
 		integrate(dst[start+k:])
+	}
+	return dst
+}
+
+// unshuffle appends the n values of w-byte planes, plus base.
+func unshuffle(dst []int64, planes []byte, n, w int, base int64) []int64 {
+	start := len(dst)
+	for range n {
+		dst = append(dst, base)
+	}
+	out := dst[start:]
+	for p := 0; p < w; p++ {
+		shift := 8 * p
+		for i, c := range planes[p*n : (p+1)*n] {
+			out[i] += int64(c) << shift
+		}
 	}
 	return dst
 }

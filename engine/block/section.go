@@ -2,25 +2,26 @@ package block
 
 import (
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/klauspost/compress/zstd"
 )
 
-// A section stores n unsigned integers whose count the reader knows:
+// The byte planes of an integer column (n values of w bytes) are packed
+// one of two ways:
 //
-//	byte    width w (bytes per value, 0 to 8) | packing << 4
-//	packing 0, raw: n*w bytes, byte plane by plane (all lowest bytes
-//	        first), so that each plane's bytes sit together
-//	packing 1, zstd: uvarint length, then a zstd frame of those n*w bytes
+//	packRaw   the n*w bytes as they are
+//	packZstd  per plane: a uvarint length, then a zstd frame of the plane's
+//	          n bytes; length 0 means the n bytes follow raw
 //
-// Width 0 means every value is zero and nothing follows.
+// zstd sees one plane at a time so that its Huffman table fits that plane:
+// the low byte of a noisy value is nearly uniform while the high bytes are
+// skewed, and one table over both costs about two bits a byte more.
 
 const (
 	packRaw  = 0
 	packZstd = 1
 
-	// minZstd is the smallest plane data worth handing to zstd: below it a
+	// minZstd is the fewest values worth handing to zstd: below it a
 	// frame's own header costs more than it saves.
 	minZstd = 32
 )
@@ -30,6 +31,9 @@ var (
 	decoder = mustDecoder()
 )
 
+// mustEncoder builds the shared encoder. WithAllLitEntropyCompression
+// matters: without it the fastest levels store a plane of 6-bit entropy raw
+// when they find no matches in it.
 func mustEncoder() *zstd.Encoder {
 	e, err := zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(zstd.SpeedFastest),
@@ -54,23 +58,20 @@ func mustDecoder() *zstd.Decoder {
 	return d
 }
 
-// appendSection appends u as a section, compressed when that is smaller.
-func appendSection(dst []byte, u []uint64, s *scratch) []byte {
-	w := width(u)
-	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
-	if w == 0 || len(u) < minZstd {
-		return appendRaw(dst, planes, w)
+// appendPlanes appends the n-value planes packed the smaller way and
+// returns the packing it chose.
+func appendPlanes(dst, planes []byte, n int, s *scratch) ([]byte, int) {
+	if n < minZstd {
+		return append(dst, planes...), packRaw
 	}
 	start := len(dst)
-	dst = append(dst, byte(w|packZstd<<4))
-	n := len(u)
-	for p := 0; p < w; p++ {
+	for p := 0; p < len(planes)/n; p++ {
 		dst = appendPlane(dst, planes[p*n:(p+1)*n], s)
 	}
-	if len(dst)-start > len(planes)+1 {
-		return appendRaw(dst[:start], planes, w)
+	if len(dst)-start >= len(planes) {
+		return append(dst[:start], planes...), packRaw
 	}
-	return dst
+	return dst, packZstd
 }
 
 // appendPlane appends a uvarint length and a zstd frame of plane, or a zero
@@ -86,61 +87,21 @@ func appendPlane(dst, plane []byte, s *scratch) []byte {
 	return append(dst, z...)
 }
 
-func appendRaw(dst, planes []byte, w int) []byte {
-	dst = append(dst, byte(w|packRaw<<4))
-	return append(dst, planes...)
-}
-
-// width is the number of bytes that hold the largest value of u.
-func width(u []uint64) int {
-	var or uint64
-	for _, v := range u {
-		or |= v
-	}
-	return (bits.Len64(or) + 7) / 8
-}
-
-// shuffle appends the w low bytes of every value of u, plane by plane.
-func shuffle(dst []byte, u []uint64, w int) []byte {
-	for p := 0; p < w; p++ {
-		shift := 8 * p
-		for _, v := range u {
-			dst = append(dst, byte(v>>shift))
-		}
-	}
-	return dst
-}
-
-// readSection decodes a section of n values into scratch memory that stays
-// valid until the next readSection with the same scratch.
-func readSection(r *reader, n int, s *scratch) []uint64 {
-	head := r.byte("section header")
-	w, packing := int(head&0x0f), head>>4
-	if w > 8 {
-		r.fail("section width")
-		return nil
-	}
-	var planes []byte
+// readPlanes returns the w planes of n bytes, in scratch memory valid until
+// the next readPlanes with the same scratch.
+func readPlanes(r *reader, packing, n, w int, s *scratch) []byte {
 	switch packing {
 	case packRaw:
-		planes = r.bytes("section bytes", n*w)
+		return r.bytes("raw planes", n*w)
 	case packZstd:
-		planes = readZstd(r, n, w, s)
-	default:
-		r.fail("section packing")
+		planes := s.bytes(n * w)
+		for p := 0; p < w && r.err == nil; p++ {
+			readPlane(r, planes[p*n:(p+1)*n])
+		}
+		return planes
 	}
-	if r.err != nil {
-		return nil
-	}
-	return unshuffle(s.uints(n), planes, w)
-}
-
-func readZstd(r *reader, n, w int, s *scratch) []byte {
-	planes := s.bytes(n * w)
-	for p := 0; p < w && r.err == nil; p++ {
-		readPlane(r, planes[p*n:(p+1)*n])
-	}
-	return planes
+	r.fail("plane packing")
+	return nil
 }
 
 func readPlane(r *reader, plane []byte) {
@@ -157,16 +118,4 @@ func readPlane(r *reader, plane []byte) {
 	if err != nil || len(out) != len(plane) {
 		r.fail("zstd frame")
 	}
-}
-
-func unshuffle(u []uint64, planes []byte, w int) []uint64 {
-	clear(u)
-	n := len(u)
-	for p := 0; p < w; p++ {
-		shift := 8 * p
-		for i, c := range planes[p*n : (p+1)*n] {
-			u[i] |= uint64(c) << shift
-		}
-	}
-	return u
 }

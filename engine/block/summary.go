@@ -12,32 +12,102 @@ const summaryVersion = 1
 // maxBuckets is the most buckets a summary of MaxPoints points holds.
 const maxBuckets = (MaxPoints + PyramidSpan - 1) / PyramidSpan
 
+// A summary's flags byte says which statistics follow the pyramid.
+const (
+	statsFull  = 1 << iota // every field, as appendStats writes them
+	firstValue             // First's 8 bytes: not the first bucket's First
+	lastValue              // Last's 8 bytes: not the last bucket's Last
+)
+
 // AppendSummary appends the compact encoding of a block's statistics and
 // pyramid to dst and returns the extended slice. It keeps everything that
 // Summarize computes; of a bucket without finite values it keeps only Count,
 // MinStep and MaxStep, as Summarize leaves the rest at its zero values
-// (Min +Inf, Max -Inf).
+// (Min +Inf, Max -Inf). Statistics that follow from the pyramid, as those
+// of Summarize do, cost only their Sum.
 func AppendSummary(dst []byte, st Stats, b []Bucket) []byte {
 	if len(b) > maxBuckets {
 		panic(fmt.Sprintf("block: AppendSummary of %d buckets (at most %d)", len(b), maxBuckets))
 	}
 	dst = append(dst, summaryVersion)
-	dst = appendStats(dst, st)
 	dst = binary.AppendUvarint(dst, uint64(len(b)))
 	if len(b) == 0 {
-		return dst
+		return appendStats(dst, st)
 	}
 
+	flags := statsFlags(st, b)
+	dst = append(dst, flags)
 	s := getScratch()
 	defer putScratch(s)
 	cols := bucketColumns(b)
 	for _, c := range cols.ints {
 		dst = appendInts(dst, c, s)
 	}
-	if len(cols.values) == 0 {
-		return dst
+	if len(cols.values) > 0 {
+		dst = appendValues(dst, cols.values, s)
 	}
-	return appendValues(dst, cols.values, s)
+	return appendStatValues(dst, st, flags)
+}
+
+// statsFlags tells what of st the pyramid b does not already say.
+func statsFlags(st Stats, b []Bucket) byte {
+	derived := deriveStats(b, st.Sum, st.First, st.Last)
+	if !sameStats(st, derived) {
+		return statsFull
+	}
+	var flags byte
+	if math.Float64bits(st.First) != math.Float64bits(b[0].First) {
+		flags |= firstValue
+	}
+	if math.Float64bits(st.Last) != math.Float64bits(b[len(b)-1].Last) {
+		flags |= lastValue
+	}
+	return flags
+}
+
+// deriveStats computes a block's statistics from its pyramid, as Summarize
+// does from its points, given what the pyramid lacks.
+func deriveStats(b []Bucket, sum, first, last float64) Stats {
+	st := Stats{Min: math.Inf(1), Max: math.Inf(-1), Sum: sum, First: first, Last: last}
+	st.MinStep, st.MaxStep = b[0].MinStep, b[len(b)-1].MaxStep
+	for _, x := range b {
+		st.Count += x.Count
+		st.NonFinite += x.Count - x.Finite
+		if x.Finite == 0 {
+			continue
+		}
+		if x.Min < st.Min {
+			st.Min, st.MinAt = x.Min, x.MinAt
+		}
+		if x.Max > st.Max {
+			st.Max, st.MaxAt = x.Max, x.MaxAt
+		}
+	}
+	return st
+}
+
+// sameStats compares statistics with floats by their bits, so NaN equals
+// NaN and -0.0 differs from 0.
+func sameStats(a, b Stats) bool {
+	f := math.Float64bits
+	return a.Count == b.Count && a.MinStep == b.MinStep && a.MaxStep == b.MaxStep &&
+		a.MinAt == b.MinAt && a.MaxAt == b.MaxAt && a.NonFinite == b.NonFinite &&
+		f(a.Min) == f(b.Min) && f(a.Max) == f(b.Max) && f(a.Sum) == f(b.Sum) &&
+		f(a.First) == f(b.First) && f(a.Last) == f(b.Last)
+}
+
+func appendStatValues(dst []byte, st Stats, flags byte) []byte {
+	if flags&statsFull != 0 {
+		return appendStats(dst, st)
+	}
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.Sum))
+	if flags&firstValue != 0 {
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.First))
+	}
+	if flags&lastValue != 0 {
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(st.Last))
+	}
+	return dst
 }
 
 func appendStats(dst []byte, st Stats) []byte {
@@ -57,7 +127,8 @@ func appendStats(dst []byte, st Stats) []byte {
 // over every bucket (Count, MinStep, MaxStep-MinStep, Finite), four over
 // the buckets holding finite values (FirstStep-MinStep, MaxStep-LastStep,
 // MinAt-MinStep, MaxAt-MinStep), and their values: every First, then every
-// Last, every Min, every Max.
+// Last, every Min, every Max. A Min or Max at the bucket's first or last
+// finite step is that point's First or Last, so it is left out.
 type columns struct {
 	ints   [8][]int64
 	values []float64
@@ -81,17 +152,28 @@ func bucketColumns(b []Bucket) columns {
 		c.ints[6] = append(c.ints[6], x.MinAt-x.MinStep)
 		c.ints[7] = append(c.ints[7], x.MaxAt-x.MinStep)
 	}
-	f := len(c.ints[4])
-	c.values = make([]float64, 0, 4*f)
-	for k := 0; k < 4; k++ {
-		for _, x := range b {
-			if x.Finite > 0 {
-				c.values = append(c.values, [4]float64{x.First, x.Last, x.Min, x.Max}[k])
+	c.values = make([]float64, 0, 4*len(c.ints[4]))
+	for _, pick := range bucketValues {
+		for i := range b {
+			if v, ok := pick(&b[i]); ok && b[i].Finite > 0 {
+				c.values = append(c.values, v)
 			}
 		}
 	}
 	return c
 }
+
+// bucketValues pick the values of a bucket that a summary stores, in order.
+var bucketValues = [...]func(x *Bucket) (float64, bool){
+	func(x *Bucket) (float64, bool) { return x.First, true },
+	func(x *Bucket) (float64, bool) { return x.Last, true },
+	func(x *Bucket) (float64, bool) { return x.Min, !x.atEnd(x.MinAt) },
+	func(x *Bucket) (float64, bool) { return x.Max, !x.atEnd(x.MaxAt) },
+}
+
+// atEnd tells whether step at is the bucket's first or last finite step,
+// where a Min or Max equals First or Last.
+func (x *Bucket) atEnd(at int64) bool { return at == x.FirstStep || at == x.LastStep }
 
 // DecodeSummary decodes what AppendSummary wrote. Corrupt input yields an
 // error wrapping ErrCorrupt.
@@ -100,11 +182,14 @@ func DecodeSummary(src []byte) (Stats, []Bucket, error) {
 	if v := r.byte("summary version"); r.err == nil && v != summaryVersion {
 		r.fail(fmt.Sprintf("summary version %d", v))
 	}
-	st := readStats(&r)
-	m := r.count("bucket count", maxBuckets)
+	var st Stats
 	var b []Bucket
-	if r.err == nil && m > 0 {
+	if m := r.count("bucket count", maxBuckets); m == 0 {
+		st = readStats(&r)
+	} else {
+		flags := r.byte("summary flags")
 		b = readBuckets(&r, m)
+		st = readStatValues(&r, flags, b)
 	}
 	if r.err == nil && len(r.b) > 0 {
 		r.fail("trailing bytes")
@@ -116,6 +201,24 @@ func DecodeSummary(src []byte) (Stats, []Bucket, error) {
 		return Stats{}, nil, fmt.Errorf("decode summary: %w", r.err)
 	}
 	return st, b, nil
+}
+
+func readStatValues(r *reader, flags byte, b []Bucket) Stats {
+	if flags > statsFull|firstValue|lastValue {
+		r.fail("summary flags")
+	}
+	if r.err != nil || flags&statsFull != 0 {
+		return readStats(r)
+	}
+	sum := math.Float64frombits(r.uint64("stats sum"))
+	first, last := b[0].First, b[len(b)-1].Last
+	if flags&firstValue != 0 {
+		first = math.Float64frombits(r.uint64("stats first"))
+	}
+	if flags&lastValue != 0 {
+		last = math.Float64frombits(r.uint64("stats last"))
+	}
+	return deriveStats(b, sum, first, last)
 }
 
 func readStats(r *reader) Stats {
@@ -147,18 +250,25 @@ func readBuckets(r *reader, m int) []Bucket {
 	for k := 4; k < 8; k++ {
 		c.ints[k] = readInts(r, make([]int64, 0, f), f, s)
 	}
-	if f > 0 {
-		c.values = readValues(r, make([]float64, 0, 4*f), 4*f, s)
+	if r.err != nil {
+		return nil
+	}
+	b, n := c.buckets(m)
+	if n > 0 {
+		c.values = readValues(r, make([]float64, 0, n), n, s)
 	}
 	if r.err != nil {
 		return nil
 	}
-	return c.buckets(m, f)
+	setValues(b, c.values, f)
+	return b
 }
 
-func (c columns) buckets(m, f int) []Bucket {
+// buckets builds the pyramid without its values and counts the values it
+// needs.
+func (c columns) buckets(m int) ([]Bucket, int) {
 	b := make([]Bucket, m)
-	j := 0
+	j, n := 0, 0
 	for i := range b {
 		x := &b[i]
 		x.Count, x.MinStep = int(c.ints[0][i]), c.ints[1][i]
@@ -172,11 +282,50 @@ func (c columns) buckets(m, f int) []Bucket {
 		x.LastStep = x.MaxStep - c.ints[5][j]
 		x.MinAt = x.MinStep + c.ints[6][j]
 		x.MaxAt = x.MinStep + c.ints[7][j]
-		v := c.values
-		x.First, x.Last, x.Min, x.Max = v[j], v[f+j], v[2*f+j], v[3*f+j]
 		j++
+		n += 2
+		if !x.atEnd(x.MinAt) {
+			n++
+		}
+		if !x.atEnd(x.MaxAt) {
+			n++
+		}
 	}
-	return b
+	return b, n
+}
+
+// setValues fills in the values of the f buckets holding finite values,
+// laid out as bucketColumns does.
+func setValues(b []Bucket, v []float64, f int) {
+	firsts, lasts, rest := v[:f], v[f:2*f], v[2*f:]
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.First, x.Last = firsts[0], lasts[0]
+			firsts, lasts = firsts[1:], lasts[1:]
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.Min, rest = x.extreme(x.MinAt, rest)
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.Max, rest = x.extreme(x.MaxAt, rest)
+		}
+	}
+}
+
+// extreme returns the value of the Min or Max at step at: First or Last
+// when at is an end, else the next of rest.
+func (x *Bucket) extreme(at int64, rest []float64) (float64, []float64) {
+	switch at {
+	case x.FirstStep:
+		return x.First, rest
+	case x.LastStep:
+		return x.Last, rest
+	}
+	return rest[0], rest[1:]
 }
 
 // checkSummary reports counts that contradict each other.
