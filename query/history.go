@@ -23,9 +23,6 @@ type HistoryQuery struct {
 const windowPoints = 1 << 14
 
 func (q HistoryQuery) validate() error {
-	if len(q.Keys) == 0 {
-		return invalid("keys", "at least one metric key is required")
-	}
 	if len(q.Keys) > MaxKeys {
 		return invalid("keys", "at most %d keys", MaxKeys)
 	}
