@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,10 @@ type matrixCase struct {
 	// freshRun makes :run a run created for each role just before its
 	// request, for routes that destroy the run.
 	freshRun bool
+	// setup, when set, runs before each role's request (as the admin, say)
+	// and returns path parameters to use instead of the defaults, such as
+	// the :id of a view it created.
+	setup func(e *env, role string) map[string]string
 }
 
 // allowed returns the statuses of a route open to the project's members
@@ -101,6 +106,9 @@ func checkRoute(t *testing.T, method, path string, tc matrixCase) {
 			params["run"] = "f-" + role
 			e.mustDo("admin", "POST", "/api/v1/projects/proj/runs",
 				`{"id":"f-`+role+`"}`, 201, nil)
+		}
+		if tc.setup != nil {
+			maps.Copy(params, tc.setup(e, role))
 		}
 		user := role
 		if role == "nokey" {

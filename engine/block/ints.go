@@ -61,22 +61,24 @@ func difference(x []int64) {
 	}
 }
 
+// orderSample is about how many differences bestOrder looks at.
+const orderSample = 1024
+
 // bestOrder estimates the bits of each order by the sum of the bit lengths
-// of its zigzagged differences and picks the cheapest. A single value is
-// all base; two are a seed and a base.
+// of its zigzagged differences, over a sample of about orderSample points,
+// and picks the cheapest. A single value is all base; two are a seed and a
+// base.
 func bestOrder(x []int64) int {
 	if len(x) < 3 {
 		return max(len(x)-1, 0)
 	}
 	var cost [maxOrder + 1]int
-	prev1 := x[1] - x[0]
-	cost[1] = bits.Len64(zigzag(prev1))
-	for i := 2; i < len(x); i++ {
+	stride := max(1, len(x)/orderSample)
+	for i := 2; i < len(x); i += stride {
 		d1 := x[i] - x[i-1]
 		cost[0] += bits.Len64(zigzag(x[i] - x[0]))
 		cost[1] += bits.Len64(zigzag(d1))
-		cost[2] += bits.Len64(zigzag(d1 - prev1))
-		prev1 = d1
+		cost[2] += bits.Len64(zigzag(d1 - (x[i-1] - x[i-2])))
 	}
 	best := 0
 	for d := 1; d <= maxOrder; d++ {

@@ -2,6 +2,7 @@ package block
 
 import (
 	"encoding/binary"
+	"math"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -77,9 +78,12 @@ func appendPlanes(dst, planes []byte, n int, s *scratch) ([]byte, int) {
 // appendPlane appends a uvarint length and a zstd frame of plane, or a zero
 // and the plane itself when zstd would not shrink it.
 func appendPlane(dst, plane []byte, s *scratch) []byte {
-	z := encoder.EncodeAll(plane, s.zbuf[:0])
-	s.zbuf = z
-	if len(z)+binary.MaxVarintLen32 >= len(plane) {
+	var z []byte
+	if !looksRandom(plane) {
+		z = encoder.EncodeAll(plane, s.zbuf[:0])
+		s.zbuf = z
+	}
+	if z == nil || len(z)+binary.MaxVarintLen32 >= len(plane) {
 		dst = append(dst, 0)
 		return append(dst, plane...)
 	}
@@ -118,4 +122,23 @@ func readPlane(r *reader, plane []byte) {
 	if err != nil || len(out) != len(plane) {
 		r.fail("zstd frame")
 	}
+}
+
+// looksRandom tells whether the bytes' order-0 entropy leaves zstd less
+// than 1/64 of them to save: the low bytes of noisy values, where skipping
+// zstd halves the encoding time. It would miss a repeating pattern of
+// uniform bytes, which metrics do not log.
+func looksRandom(b []byte) bool {
+	var hist [256]int
+	for _, c := range b {
+		hist[c]++
+	}
+	n := float64(len(b))
+	bits := 0.0
+	for _, c := range hist {
+		if c > 0 {
+			bits -= float64(c) * math.Log2(float64(c)/n)
+		}
+	}
+	return bits/8 > n*(1-1.0/64)
 }
