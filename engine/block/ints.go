@@ -49,7 +49,7 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 		dst = binary.AppendVarint(dst, seed)
 	}
 	dst = binary.AppendVarint(dst, base)
-	dst, packing := appendPlanes(dst, planes, len(u), s)
+	dst, packing := packPlanes(dst, planes, len(u), s)
 	dst[head] = byte(w | packing<<4 | d<<6)
 	return dst
 }
