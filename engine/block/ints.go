@@ -62,10 +62,11 @@ func difference(x []int64) {
 }
 
 // bestOrder estimates the bits of each order by the sum of the bit lengths
-// of its zigzagged differences and picks the cheapest.
+// of its zigzagged differences and picks the cheapest. A single value is
+// all base; two are a seed and a base.
 func bestOrder(x []int64) int {
 	if len(x) < 3 {
-		return min(len(x), 1)
+		return max(len(x)-1, 0)
 	}
 	var cost [maxOrder + 1]int
 	prev1 := x[1] - x[0]

@@ -127,7 +127,8 @@ func appendStats(dst []byte, st Stats) []byte {
 // over every bucket (Count, MinStep, MaxStep-MinStep, Finite), four over
 // the buckets holding finite values (FirstStep-MinStep, MaxStep-LastStep,
 // MinAt-MinStep, MaxAt-MinStep), and their values: every First, then every
-// Last, every Min, every Max.
+// Last, every Min, every Max. A Min or Max at the bucket's first or last
+// finite step is that point's First or Last, so it is left out.
 type columns struct {
 	ints   [8][]int64
 	values []float64
@@ -151,17 +152,28 @@ func bucketColumns(b []Bucket) columns {
 		c.ints[6] = append(c.ints[6], x.MinAt-x.MinStep)
 		c.ints[7] = append(c.ints[7], x.MaxAt-x.MinStep)
 	}
-	f := len(c.ints[4])
-	c.values = make([]float64, 0, 4*f)
-	for k := 0; k < 4; k++ {
-		for _, x := range b {
-			if x.Finite > 0 {
-				c.values = append(c.values, [4]float64{x.First, x.Last, x.Min, x.Max}[k])
+	c.values = make([]float64, 0, 4*len(c.ints[4]))
+	for _, pick := range bucketValues {
+		for i := range b {
+			if v, ok := pick(&b[i]); ok && b[i].Finite > 0 {
+				c.values = append(c.values, v)
 			}
 		}
 	}
 	return c
 }
+
+// bucketValues pick the values of a bucket that a summary stores, in order.
+var bucketValues = [...]func(x *Bucket) (float64, bool){
+	func(x *Bucket) (float64, bool) { return x.First, true },
+	func(x *Bucket) (float64, bool) { return x.Last, true },
+	func(x *Bucket) (float64, bool) { return x.Min, !x.atEnd(x.MinAt) },
+	func(x *Bucket) (float64, bool) { return x.Max, !x.atEnd(x.MaxAt) },
+}
+
+// atEnd tells whether step at is the bucket's first or last finite step,
+// where a Min or Max equals First or Last.
+func (x *Bucket) atEnd(at int64) bool { return at == x.FirstStep || at == x.LastStep }
 
 // DecodeSummary decodes what AppendSummary wrote. Corrupt input yields an
 // error wrapping ErrCorrupt.
@@ -238,18 +250,25 @@ func readBuckets(r *reader, m int) []Bucket {
 	for k := 4; k < 8; k++ {
 		c.ints[k] = readInts(r, make([]int64, 0, f), f, s)
 	}
-	if f > 0 {
-		c.values = readValues(r, make([]float64, 0, 4*f), 4*f, s)
+	if r.err != nil {
+		return nil
+	}
+	b, n := c.buckets(m)
+	if n > 0 {
+		c.values = readValues(r, make([]float64, 0, n), n, s)
 	}
 	if r.err != nil {
 		return nil
 	}
-	return c.buckets(m, f)
+	setValues(b, c.values, f)
+	return b
 }
 
-func (c columns) buckets(m, f int) []Bucket {
+// buckets builds the pyramid without its values and counts the values it
+// needs.
+func (c columns) buckets(m int) ([]Bucket, int) {
 	b := make([]Bucket, m)
-	j := 0
+	j, n := 0, 0
 	for i := range b {
 		x := &b[i]
 		x.Count, x.MinStep = int(c.ints[0][i]), c.ints[1][i]
@@ -263,11 +282,50 @@ func (c columns) buckets(m, f int) []Bucket {
 		x.LastStep = x.MaxStep - c.ints[5][j]
 		x.MinAt = x.MinStep + c.ints[6][j]
 		x.MaxAt = x.MinStep + c.ints[7][j]
-		v := c.values
-		x.First, x.Last, x.Min, x.Max = v[j], v[f+j], v[2*f+j], v[3*f+j]
 		j++
+		n += 2
+		if !x.atEnd(x.MinAt) {
+			n++
+		}
+		if !x.atEnd(x.MaxAt) {
+			n++
+		}
 	}
-	return b
+	return b, n
+}
+
+// setValues fills in the values of the f buckets holding finite values,
+// laid out as bucketColumns does.
+func setValues(b []Bucket, v []float64, f int) {
+	firsts, lasts, rest := v[:f], v[f:2*f], v[2*f:]
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.First, x.Last = firsts[0], lasts[0]
+			firsts, lasts = firsts[1:], lasts[1:]
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.Min, rest = x.extreme(x.MinAt, rest)
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			x.Max, rest = x.extreme(x.MaxAt, rest)
+		}
+	}
+}
+
+// extreme returns the value of the Min or Max at step at: First or Last
+// when at is an end, else the next of rest.
+func (x *Bucket) extreme(at int64, rest []float64) (float64, []float64) {
+	switch at {
+	case x.FirstStep:
+		return x.First, rest
+	case x.LastStep:
+		return x.Last, rest
+	}
+	return rest[0], rest[1:]
 }
 
 // checkSummary reports counts that contradict each other.

@@ -18,7 +18,6 @@ const (
 	FormatNDJSON
 )
 
-
 // maxInterned bounds the key table a Parser keeps between batches; past
 // it the table starts afresh, so hostile key names cannot grow it forever.
 const maxInterned = 1 << 16
