@@ -19,6 +19,7 @@ before(async () => {
   browser = await launch();
   await fillProject(srv.base, srv.adminKey, project, 6, 300);
   page = await signedInPage(browser.ctx, srv.adminKey);
+  page.setDefaultTimeout(10000);
   await page.goto(`${srv.base}/p/${project}`);
   await page.locator('[data-testid="section-train"]').waitFor();
 });
@@ -61,9 +62,9 @@ describe("workspace", () => {
     await filter.fill("config.lr < 0.005");
     await filter.press("Enter");
     await waitFor(
-      async () => (await page.locator("[data-run]").count()) === 3,
+      async () => (await page.locator("[data-run]").count()) === 4,
       5000,
-      "3 runs after filter",
+      "4 runs after filter",
     );
     assert.equal((await me()).spec.runs.filter, "config.lr < 0.005");
     await filter.fill("config.lr <<< 1");
@@ -116,8 +117,8 @@ describe("workspace", () => {
     await page.getByRole("button", { name: "Add section" }).click();
     await section("mine").waitFor();
     await page.getByLabel("Rename mine").click();
-    await page.getByLabel("Section name").fill("favourites");
-    await page.getByLabel("Section name").press("Enter");
+    await page.getByLabel("Section name", { exact: true }).fill("favourites");
+    await page.getByLabel("Section name", { exact: true }).press("Enter");
     await section("favourites").waitFor();
     await page.getByLabel("Move favourites up").click();
     await page.getByLabel("Collapse train").click();
