@@ -55,7 +55,7 @@ func (im *Importer) MLflow(ctx context.Context, dir string) (Report, error) {
 	for _, exp := range exps {
 		project := im.Project
 		if project == "" {
-			project = exp.name
+			project = mlflowmap.ProjectName(exp.name)
 		}
 		for _, runDir := range exp.runs {
 			if err := im.importMLflowRun(ctx, project, runDir, &report, bar); err != nil {
