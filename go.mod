@@ -2,6 +2,9 @@ module github.com/sextant-ml/sextant
 
 go 1.26.8
 
+// The web UI's npm packages may ship .go files of their own.
+ignore ./server/ui/node_modules
+
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2 // indirect
 	github.com/apache/arrow-go/v18 v18.9.0 // indirect

@@ -32,20 +32,16 @@ func (db *DB) Append(project, run string, rows []Row) (AppendResult, error) {
 	if err := b.fill(rows, unixSeconds(now)); err != nil {
 		return AppendResult{}, err
 	}
-	seq, fresh, full, err := db.applyBatch(rs, b, now)
+	ticket, full, err := db.applyBatch(rs, b, now)
 	if err != nil {
 		return AppendResult{}, err
+	}
+	if db.log != nil {
+		if err := db.log.WaitSync(ticket); err != nil {
+			return AppendResult{}, fmt.Errorf("append: %w", err)
+		}
 	}
 
-	b.encodeWAL()
-	err = db.commitWAL(rs, seq, b.wal, fresh)
-	rs.mu.Lock()
-	rs.removeInflight(seq)
-	rs.mu.Unlock()
-	rs.pending.Done()
-	if err != nil {
-		return AppendResult{}, err
-	}
 	db.stats.appended(len(rows), len(b.values), len(b.wal))
 	if full {
 		if err := db.sealRun(rs, sealFull); err != nil {
@@ -57,46 +53,46 @@ func (db *DB) Append(project, run string, rows []Row) (AppendResult, error) {
 
 func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
-// applyBatch resolves the steps of b and applies it to the run's heads as
-// write-ahead batch seq. It reports the run's new metric keys and whether a
-// head is full.
-func (db *DB) applyBatch(rs *runState, b *batch, now time.Time) (
-	seq uint64, fresh []string, full bool, err error) {
+// applyBatch resolves the steps of b, applies it to the run's heads and
+// writes its write-ahead record, all under the run's lock so that the log
+// holds a run's records in sequence order. It returns the record's ticket
+// for WaitSync and whether a head is full.
+func (db *DB) applyBatch(rs *runState, b *batch, now time.Time) (uint64, bool, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if rs.deleted {
-		return 0, nil, false, fmt.Errorf("run %q of project %q: %w", rs.id, rs.project, ErrNotFound)
+		return 0, false, fmt.Errorf("run %q of project %q: %w", rs.id, rs.project, ErrNotFound)
 	}
 	if _, err := b.resolveSteps(rs.meta.LastStep); err != nil {
-		return 0, nil, false, err
+		return 0, false, err
 	}
-	seq = rs.nextSeq
+	seq := rs.nextSeq
+	ticket, err := db.writeWAL(rs, b, seq)
+	if err != nil {
+		return 0, false, err
+	}
 	rs.nextSeq++
-	rs.inflight = append(rs.inflight, seq)
-	rs.pending.Add(1)
-	fresh = rs.apply(b, seq, now)
+	fresh := rs.apply(b, seq, now, db.opts.HeadMaxPoints)
 	rs.proj.addKeys(fresh)
 	db.stats.headPoints.Add(int64(len(b.values) + 2*len(b.steps)))
-	return seq, fresh, rs.batchFull(b, db.opts.HeadMaxPoints), nil
+	return ticket, rs.batchFull(b, db.opts.HeadMaxPoints), nil
 }
 
-// commitWAL writes the write-ahead record of batch seq and the keys new to
-// the run in one synced transaction.
-func (db *DB) commitWAL(rs *runState, seq uint64, rec []byte, fresh []string) error {
-	txn := db.bdb.NewTransaction(true)
-	defer txn.Discard()
-	if err := txn.Set(walKey(rs.project, rs.id, seq), rec); err != nil {
-		return fmt.Errorf("write wal record: %w", err)
+// writeWAL writes the record of batch seq of the run to the log, and notes
+// which log segment holds it. The caller holds rs.mu.
+func (db *DB) writeWAL(rs *runState, b *batch, seq uint64) (uint64, error) {
+	b.encodeWAL(walHeader{rs.project, rs.id, rs.incarnation, seq})
+	if db.log == nil {
+		return 0, nil
 	}
-	for _, k := range fresh {
-		if err := txn.Set(keyKey(rs.project, rs.id, k), nil); err != nil {
-			return fmt.Errorf("write series key: %w", err)
-		}
+	db.walMu.Lock()
+	defer db.walMu.Unlock()
+	seg, ticket, err := db.log.Write(b.wal)
+	if err != nil {
+		return 0, fmt.Errorf("append: %w", err)
 	}
-	if err := txn.Commit(); err != nil {
-		return fmt.Errorf("commit wal record: %w", err)
-	}
-	return nil
+	db.noteSegment(seg, rs, seq)
+	return ticket, nil
 }
 
 // batchFull reports whether a head that b wrote to is full; the caller

@@ -8,7 +8,7 @@ import (
 // apply adds the points of b, whose steps are resolved, to the heads and
 // summaries of the run, as write-ahead batch seq. It returns the metric
 // keys new to the run. The caller holds rs.mu.
-func (rs *runState) apply(b *batch, seq uint64, now time.Time) []string {
+func (rs *runState) apply(b *batch, seq uint64, now time.Time, limit int) []string {
 	var fresh []string
 	b.series = b.series[:0]
 	for _, k := range b.keys {
@@ -23,6 +23,7 @@ func (rs *runState) apply(b *batch, seq uint64, now time.Time) []string {
 	if newTS {
 		fresh = append(fresh, KeyTimestamp, KeyRuntime)
 	}
+	rs.reserve(b, ts, rt, limit)
 	if math.IsNaN(rs.firstTime) && len(b.times) > 0 {
 		rs.firstTime = b.times[0]
 	}
@@ -46,6 +47,16 @@ func (rs *runState) apply(b *batch, seq uint64, now time.Time) []string {
 	}
 	rs.touch()
 	return fresh
+}
+
+// reserve makes room in the heads for the points of b.
+func (rs *runState) reserve(b *batch, ts, rt *series, limit int) {
+	rows := len(b.steps)
+	ts.head.reserve(rows, limit)
+	rt.head.reserve(rows, limit)
+	for _, s := range b.series {
+		s.head.reserve(rows, limit)
+	}
 }
 
 func (s *series) add(step int64, v float64, seq uint64) {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -104,12 +105,31 @@ func (b *batch) resolveSteps(last int64) (int64, error) {
 // walVersion starts every write-ahead record; see docs/format/wal.md.
 const walVersion = 1
 
-// encodeWAL appends the write-ahead record of b to b.wal: version, uvarint
+// walHeader names the run and sequence of a write-ahead record.
+type walHeader struct {
+	project, run string
+	incarnation  uint64
+	seq          uint64
+}
+
+// encodeWAL sets b.wal to the write-ahead record of b: version, project and
+// run (uvarint length, bytes), incarnation (8 bytes), uvarint seq, uvarint
 // key count, keys (uvarint length, bytes), uvarint row count, then per row
 // uvarint step, time as float64 bits, uvarint point count and per point
-// uvarint key index and value as float64 bits (little-endian).
-func (b *batch) encodeWAL() {
-	w := append(b.wal[:0], walVersion)
+// uvarint key index and value as float64 bits. Fixed-width fields are
+// little-endian; docs/format/wal.md draws it.
+func (b *batch) encodeWAL(h walHeader) {
+	size := 32 + len(h.project) + len(h.run) + 20*len(b.steps) + 10*len(b.values)
+	for _, k := range b.keys {
+		size += len(k) + 2
+	}
+	w := append(slices.Grow(b.wal[:0], size), walVersion)
+	w = binary.AppendUvarint(w, uint64(len(h.project)))
+	w = append(w, h.project...)
+	w = binary.AppendUvarint(w, uint64(len(h.run)))
+	w = append(w, h.run...)
+	w = binary.LittleEndian.AppendUint64(w, h.incarnation)
+	w = binary.AppendUvarint(w, h.seq)
 	w = binary.AppendUvarint(w, uint64(len(b.keys)))
 	for _, k := range b.keys {
 		w = binary.AppendUvarint(w, uint64(len(k)))
@@ -130,12 +150,29 @@ func (b *batch) encodeWAL() {
 	b.wal = w
 }
 
-// decodeWAL fills b from a write-ahead record.
-func (b *batch) decodeWAL(w []byte) error {
+// decodeWALHeader reads the header of a write-ahead record and returns it
+// with the rest of the record.
+func decodeWALHeader(w []byte) (walHeader, []byte, error) {
 	d := decoder{buf: w}
 	if d.byte() != walVersion {
-		return fmt.Errorf("decode wal record: version: %w", ErrCorrupt)
+		return walHeader{}, nil, fmt.Errorf("decode wal record: version: %w", ErrCorrupt)
 	}
+	var h walHeader
+	h.project = string(d.bytes(d.uvarint()))
+	h.run = string(d.bytes(d.uvarint()))
+	if inc := d.bytes(8); inc != nil {
+		h.incarnation = binary.LittleEndian.Uint64(inc)
+	}
+	h.seq = d.uvarint()
+	if d.err {
+		return h, nil, fmt.Errorf("decode wal record header: %w", ErrCorrupt)
+	}
+	return h, d.buf, nil
+}
+
+// decodeWAL fills b from the rest of a write-ahead record after its header.
+func (b *batch) decodeWAL(w []byte) error {
+	d := decoder{buf: w}
 	nkeys := d.uvarint()
 	for range min(nkeys, uint64(len(w))) {
 		k := d.bytes(d.uvarint())

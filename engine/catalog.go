@@ -2,6 +2,7 @@ package engine
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
@@ -123,6 +124,7 @@ func (db *DB) CreateRun(r Run) (Run, error) {
 	}
 	rs := newRunState(r)
 	rs.proj = p
+	rs.incarnation = randomUint64()
 	if err := db.persistRun(rs); err != nil {
 		return Run{}, err
 	}
@@ -179,6 +181,12 @@ func (db *DB) freshRunID(p *projectState) string {
 			return string(b[:])
 		}
 	}
+}
+
+func randomUint64() uint64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
 }
 
 func (db *DB) lookupIn(p *projectState, id string) (*runState, bool) {
@@ -304,7 +312,9 @@ func (db *DB) Runs(project string) ([]*Run, error) {
 }
 
 // DeleteRun removes a run and all its history, freeing the space: its keys
-// are dropped from Badger's tables, not only marked deleted.
+// are dropped from Badger's tables, not only marked deleted, and its
+// records in the write-ahead log are skipped from now on and removed with
+// their segments.
 func (db *DB) DeleteRun(project, id string) error {
 	if err := db.checkOpen(); err != nil {
 		return err
@@ -319,14 +329,12 @@ func (db *DB) DeleteRun(project, id string) error {
 	rs.mu.Lock()
 	rs.deleted = true
 	rs.mu.Unlock()
-	rs.pending.Wait()
 	rs.sealMu.Lock()
 	defer rs.sealMu.Unlock()
 	db.forget(rs)
 
 	err = db.bdb.DropPrefix(runPrefix(prefixBlock, project, id),
-		runPrefix(prefixSummary, project, id), runPrefix(prefixWAL, project, id),
-		runPrefix(prefixKey, project, id))
+		runPrefix(prefixSummary, project, id), runPrefix(prefixKey, project, id))
 	if err != nil {
 		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/VictoriaMetrics/fastcache"
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+
+	"github.com/sextant-ml/sextant/engine/wal"
 )
 
 // Defaults of Options; docs/performance-engine.md records the measurements
@@ -35,7 +37,15 @@ type DB struct {
 	mu       sync.RWMutex
 	projects map[string]*projectState
 
+	// log is the write-ahead log; nil in memory. walMu guards segRuns and
+	// lastSeg, and orders log writes with their bookkeeping.
+	log     *wal.Log
+	walMu   sync.Mutex
+	segRuns map[int]map[*runState]uint64 // per segment: runs and last seq
+	lastSeg int
+
 	closed   atomic.Bool
+	kick     chan struct{}
 	stop     chan struct{}
 	sealerWG sync.WaitGroup
 	stats    counters
@@ -65,10 +75,17 @@ func Open(opts Options) (*DB, error) {
 		opts:     opts,
 		cache:    fastcache.New(opts.CacheBytes),
 		projects: make(map[string]*projectState),
+		segRuns:  make(map[int]map[*runState]uint64),
+		kick:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 	}
 	if err := db.load(); err != nil {
 		return nil, errors.Join(err, bdb.Close())
+	}
+	if !opts.InMemory {
+		if db.log, err = wal.Open(walDir(opts.Dir), walSegmentBytes); err != nil {
+			return nil, errors.Join(err, bdb.Close())
+		}
 	}
 	db.sealerWG.Add(1)
 	go db.idleSealer()
@@ -111,6 +128,10 @@ func (db *DB) Close() error {
 	close(db.stop)
 	db.sealerWG.Wait()
 	err := db.sealAll(sealAll)
+	if db.log != nil {
+		_, terr := db.truncateWAL()
+		err = errors.Join(err, terr, db.log.Close())
+	}
 	return errors.Join(err, db.bdb.Close())
 }
 
@@ -126,7 +147,8 @@ func (db *DB) checkOpen() error {
 }
 
 // idleSealer seals the heads of runs that stopped writing, so that memory
-// and write-ahead records do not outlive a finished run for long.
+// and write-ahead records do not outlive a finished run for long, and
+// removes the log segments that seal rounds made useless.
 func (db *DB) idleSealer() {
 	defer db.sealerWG.Done()
 	tick := time.NewTicker(max(db.opts.IdleSeal/4, 10*time.Millisecond))
@@ -138,6 +160,9 @@ func (db *DB) idleSealer() {
 		case <-tick.C:
 			// Errors surface again on the next seal or at Close.
 			_ = db.sealAll(sealIdle)
+			_ = db.checkpoint()
+		case <-db.kick:
+			_ = db.checkpoint()
 		}
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"sort"
+	"sync"
 )
 
 // head holds the points of a series that are not sealed yet, in arrival
@@ -15,9 +16,64 @@ type head struct {
 	// minSeq is the write-ahead sequence of the oldest batch with a point in
 	// the head; meaningful while the head is not empty.
 	minSeq uint64
+	// marks tell where each batch's points start, while the head is
+	// sorted, so that sealing a prefix knows the oldest batch left; the
+	// first mark is at 0.
+	marks []mark
+}
+
+type mark struct {
+	at  int
+	seq uint64
 }
 
 func (h *head) len() int { return len(h.steps) }
+
+// reserve makes room for n more points without growing point by point. A
+// head about to reach limit points takes buffers with room to spare from a
+// pool, since the batch that fills it usually overshoots.
+func (h *head) reserve(n, limit int) {
+	have := len(h.steps)
+	if cap(h.steps)-have >= n {
+		return
+	}
+	want := max(2*cap(h.steps), have+n)
+	if want >= limit || have == 0 && n >= limit/16 {
+		want = max(bigHead(limit), have+n)
+	}
+	steps, values := headBuffers(want, limit)
+	h.steps = append(steps, h.steps...)
+	h.values = append(values, h.values...)
+}
+
+func bigHead(limit int) int { return limit + limit/4 }
+
+// Head buffers of at least bigHead(limit) points return here once sealed,
+// so that busy series do not allocate a new head per block.
+var (
+	stepBufs  sync.Pool // *[]int64
+	valueBufs sync.Pool // *[]float64
+)
+
+func headBuffers(want, limit int) ([]int64, []float64) {
+	if want <= bigHead(limit) {
+		s, _ := stepBufs.Get().(*[]int64)
+		v, _ := valueBufs.Get().(*[]float64)
+		if s != nil && v != nil && cap(*s) >= want && cap(*v) >= want {
+			return (*s)[:0], (*v)[:0]
+		}
+	}
+	return make([]int64, 0, want), make([]float64, 0, want)
+}
+
+// recycle returns the buffers of sealed head points to the pools.
+func recycle(p Points, limit int) {
+	if cap(p.Steps) >= bigHead(limit) && cap(p.Values) >= bigHead(limit) {
+		s, v := p.Steps[:0], p.Values[:0]
+		stepBufs.Put(&s)
+		valueBufs.Put(&v)
+	}
+}
 
 func (h *head) add(step int64, v float64, seq uint64) {
 	n := len(h.steps)
@@ -25,6 +81,9 @@ func (h *head) add(step int64, v float64, seq uint64) {
 		h.sorted, h.minSeq = true, seq
 	} else if step <= h.steps[n-1] {
 		h.sorted = false
+	}
+	if h.sorted && (len(h.marks) == 0 || h.marks[len(h.marks)-1].seq != seq) {
+		h.marks = append(h.marks, mark{n, seq})
 	}
 	h.steps = append(h.steps, step)
 	h.values = append(h.values, v)
@@ -36,6 +95,9 @@ func (h *head) normalize() {
 	if h.sorted {
 		return
 	}
+	// Arrival order is lost: from here on the head's points count as
+	// written by its oldest batch.
+	h.marks = append(h.marks[:0], mark{0, h.minSeq})
 	sort.Stable(byStep{h.steps, h.values})
 	out := 0
 	for i := range h.steps {
@@ -52,7 +114,31 @@ func (h *head) normalize() {
 func (h *head) take() Points {
 	h.normalize()
 	p := Points{Steps: h.steps, Values: h.values}
-	*h = head{}
+	*h = head{marks: h.marks[:0]}
+	return p
+}
+
+// takeFirst removes the n points of smallest step from the head and returns
+// them; the rest move to new buffers. The head's minSeq stays exact while
+// the head is sorted, and is kept (too old, never too new) otherwise.
+func (h *head) takeFirst(n, limit int) Points {
+	if n >= h.len() {
+		return h.take()
+	}
+	h.normalize()
+	p := Points{Steps: h.steps[:n], Values: h.values[:n]}
+	rest := h.len() - n
+	steps, values := headBuffers(max(rest, bigHead(limit)), limit)
+	h.steps = append(steps, h.steps[n:]...)
+	h.values = append(values, h.values[n:]...)
+	if len(h.marks) > 0 { // marks[0].at is 0
+		i := sort.Search(len(h.marks), func(i int) bool { return h.marks[i].at > n }) - 1
+		kept := h.marks[:0]
+		for _, m := range h.marks[i:] {
+			kept = append(kept, mark{max(m.at-n, 0), m.seq})
+		}
+		h.marks, h.minSeq = kept, kept[0].seq
+	}
 	return p
 }
 

@@ -11,7 +11,6 @@ const (
 	prefixProject = "e/p/" // e/p/<project>: project record
 	prefixRun     = "e/r/" // e/r/<project>/<run>: run record
 	prefixKey     = "e/k/" // e/k/<project>/<run>/<key>: the run has series key
-	prefixWAL     = "e/w/" // e/w/<project>/<run>/<seq>: write-ahead record
 	prefixBlock   = "e/b/" // e/b/<project>/<run>/<key> 0x00 <minStep>: block
 	prefixSummary = "e/s/" // e/s/<project>/<run>/<key> 0x00 <minStep>: summary
 )
@@ -41,10 +40,6 @@ func runPrefix(prefix, project, run string) []byte {
 
 func keyKey(project, run, key string) []byte {
 	return append(runPrefix(prefixKey, project, run), key...)
-}
-
-func walKey(project, run string, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(runPrefix(prefixWAL, project, run), seq)
 }
 
 // seriesPrefix returns the prefix shared by the block or summary keys of a

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"sort"
@@ -26,7 +24,10 @@ func (db *DB) load() error {
 	if err != nil {
 		return fmt.Errorf("load catalogue: %w", err)
 	}
-	if err := db.replay(); err != nil {
+	if db.opts.InMemory {
+		return nil
+	}
+	if err := db.replayWAL(walDir(db.opts.Dir)); err != nil {
 		return fmt.Errorf("replay wal: %w", err)
 	}
 	return nil
@@ -104,47 +105,8 @@ func (db *DB) loadKeys(txn *badger.Txn) error {
 	return nil
 }
 
-// replay applies every write-ahead record, in sequence order per run, to
-// the heads and summaries. Records of runs that no longer exist are deleted.
-func (db *DB) replay() error {
-	var orphans [][]byte
-	err := db.bdb.View(func(txn *badger.Txn) error {
-		return eachValue(txn, prefixWAL, func(rest, v []byte) error {
-			rs, seq, ok := db.walOwner(rest)
-			if !ok {
-				orphans = append(orphans, append([]byte(prefixWAL), rest...))
-				return nil
-			}
-			return db.replayRecord(rs, seq, v)
-		})
-	})
-	if err != nil {
-		return err
-	}
-	return db.bdb.Update(func(txn *badger.Txn) error {
-		for _, k := range orphans {
-			if err := txn.Delete(k); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// walOwner returns the run and sequence of a write-ahead key.
-func (db *DB) walOwner(rest []byte) (*runState, uint64, bool) {
-	project, run, seqBytes, ok := splitRunKey(rest)
-	if !ok || len(seqBytes) != 8 || bytes.IndexByte([]byte(run), 0) >= 0 {
-		return nil, 0, false
-	}
-	p := db.projects[project]
-	if p == nil || p.runs[run] == nil {
-		return nil, 0, false
-	}
-	return p.runs[run], binary.BigEndian.Uint64(seqBytes), true
-}
-
-func (db *DB) replayRecord(rs *runState, seq uint64, v []byte) error {
+// applyRecord applies the body of write-ahead record seq to its run.
+func (db *DB) applyRecord(rs *runState, seq uint64, v []byte) error {
 	b := getBatch()
 	defer putBatch(b)
 	if err := b.decodeWAL(v); err != nil {
@@ -155,10 +117,9 @@ func (db *DB) replayRecord(rs *runState, seq uint64, v []byte) error {
 		last = max(last, t)
 	}
 	heartbeat := time.Unix(0, int64(last*1e9)).UTC()
-	fresh := rs.apply(b, seq, heartbeat)
+	fresh := rs.apply(b, seq, heartbeat, db.opts.HeadMaxPoints)
 	rs.proj.addKeys(fresh)
 	db.stats.headPoints.Add(int64(len(b.values) + 2*len(b.steps)))
 	rs.nextSeq = max(rs.nextSeq, seq+1)
-	rs.walFloor = min(rs.walFloor, seq)
 	return nil
 }

@@ -35,15 +35,16 @@ func decodeProject(v []byte) (Project, error) {
 // bookkeeping.
 type runMeta struct {
 	Run
-	FirstTime *float64 `json:"first_time,omitempty"`
-	WALFloor  uint64   `json:"wal_floor"`
+	FirstTime   *float64 `json:"first_time,omitempty"`
+	WALFloor    uint64   `json:"wal_floor"`
+	Incarnation uint64   `json:"incarnation"`
 }
 
 // encodeRun encodes the run record: version, uvarint length of the JSON
 // part, the JSON part, then the summary (see appendSummaries). The caller
 // holds rs.mu.
 func (rs *runState) encodeRun() ([]byte, error) {
-	m := runMeta{Run: rs.meta, WALFloor: rs.walFloorNow()}
+	m := runMeta{Run: rs.meta, WALFloor: rs.walFloorNow(), Incarnation: rs.incarnation}
 	m.Summary = nil
 	if !math.IsNaN(rs.firstTime) {
 		ft := rs.firstTime
@@ -96,6 +97,7 @@ func decodeRun(v []byte) (*runState, error) {
 	}
 	rs := newRunState(m.Run)
 	rs.walFloor, rs.nextSeq = m.WALFloor, m.WALFloor
+	rs.incarnation = m.Incarnation
 	if m.FirstTime != nil {
 		rs.firstTime = *m.FirstTime
 	}

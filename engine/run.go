@@ -23,17 +23,16 @@ type runState struct {
 	mu        sync.Mutex
 	meta      Run // Summary is built from series in snapshot
 	series    map[string]*series
-	firstTime float64 // time of the run's first row; NaN before it
-	nextSeq   uint64  // write-ahead sequence of the next batch
-	walFloor  uint64  // records below were sealed and deleted
-	inflight  []uint64
-	unsealed  int   // points in heads
-	lastWrite int64 // unix nanoseconds of the last Append
+	firstTime float64  // time of the run's first row; NaN before it
+	nextSeq   uint64   // write-ahead sequence of the next batch
+	walFloor  uint64   // records below are sealed: replay skips them
+	newKeys   []string // series created since the last seal round
+	unsealed  int      // points in heads
+	lastWrite int64    // unix nanoseconds of the last Append
 	deleted   bool
-
-	// pending counts batches applied to the heads whose write-ahead record
-	// is not committed yet; DeleteRun waits for them.
-	pending sync.WaitGroup
+	// incarnation tells this run from an earlier run of the same id that
+	// was deleted, whose write-ahead records may still be in the log.
+	incarnation uint64
 
 	// snap caches the Run snapshot handed to readers; nil when stale.
 	snap atomic.Pointer[Run]
@@ -68,6 +67,7 @@ func (rs *runState) storedSeries(key string) *series {
 	s, isNew := rs.seriesFor(key)
 	if isNew {
 		s.loaded = false
+		rs.newKeys = rs.newKeys[:len(rs.newKeys)-1] // stored already
 	}
 	return s
 }
@@ -109,12 +109,14 @@ func (rs *runState) seriesFor(key string) (*series, bool) {
 	}
 	s := &series{key: key, loaded: true}
 	rs.series[key] = s
+	rs.newKeys = append(rs.newKeys, key)
 	return s, true
 }
 
 // walFloorNow returns the sequence below which no write-ahead record is
-// needed any more: every older batch is sealed or applied and committed.
-// The caller holds rs.mu.
+// needed any more: every point of an older batch left the heads. Only a
+// seal round may persist it, once those points are in blocks. The caller
+// holds rs.mu.
 func (rs *runState) walFloorNow() uint64 {
 	floor := rs.nextSeq
 	for _, s := range rs.series {
@@ -122,16 +124,7 @@ func (rs *runState) walFloorNow() uint64 {
 			floor = s.head.minSeq
 		}
 	}
-	for _, seq := range rs.inflight {
-		floor = min(floor, seq)
-	}
 	return floor
-}
-
-func (rs *runState) removeInflight(seq uint64) {
-	if i := slices.Index(rs.inflight, seq); i >= 0 {
-		rs.inflight = slices.Delete(rs.inflight, i, i+1)
-	}
 }
 
 // idle reports whether the run has unsealed points older than d.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -67,58 +66,79 @@ func (db *DB) allRuns() []*runState {
 	return runs
 }
 
-// sealRun seals every head of the run into blocks, if mode asks for it,
-// then deletes the write-ahead records that the blocks cover. A round seals
-// all heads, not only full ones, so that no sparse series holds back the
-// write-ahead records of the whole run.
+// sealRun seals heads of the run into blocks, if mode asks for it, and
+// advances the run's wal floor past the batches that left the heads. A
+// round for a full head seals whole blocks of the full heads only; idle and
+// closing rounds seal every point.
 func (db *DB) sealRun(rs *runState, mode sealMode) error {
 	rs.sealMu.Lock()
 	defer rs.sealMu.Unlock()
 
-	jobs, floor, rec, err := db.takeHeads(rs, mode)
-	if err != nil || len(jobs) == 0 {
+	r, err := db.takeHeads(rs, mode)
+	if err != nil || len(r.jobs) == 0 {
 		return err
 	}
-	if err := db.writeSeal(rs, jobs, floor, rec); err != nil {
-		db.restoreHeads(rs, jobs)
+	if err := db.writeSeal(rs, r); err != nil {
+		db.restoreHeads(rs, r)
 		return fmt.Errorf("seal %s/%s: %w", rs.project, rs.id, err)
 	}
 
 	rs.mu.Lock()
-	for _, j := range jobs {
+	for _, j := range r.jobs {
 		j.s.blocks = j.refs
 	}
-	rs.walFloor = floor
+	rs.walFloor = r.floor
 	rs.mu.Unlock()
+	for _, j := range r.jobs {
+		recycle(j.pts, db.opts.HeadMaxPoints)
+	}
 	db.stats.sealRounds.Add(1)
+	db.kickSealer()
 	return nil
+}
+
+// sealRound is what a seal round took from a run.
+type sealRound struct {
+	jobs    []*sealJob
+	newKeys []string // series keys to store
+	floor   uint64   // the run's wal floor once the round is written
+	record  []byte   // the run record to store
 }
 
 // takeHeads empties the heads a seal round takes and encodes the run
 // record that goes with the round.
-func (db *DB) takeHeads(rs *runState, mode sealMode) ([]*sealJob, uint64, []byte, error) {
+func (db *DB) takeHeads(rs *runState, mode sealMode) (sealRound, error) {
 	if err := db.loadAllRefs(rs); err != nil {
-		return nil, 0, nil, err
+		return sealRound{}, err
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	full := mode != sealFull || rs.hasFullHead(db.opts.HeadMaxPoints)
 	if rs.deleted || rs.unsealed == 0 || !full {
-		return nil, 0, nil, nil
+		return sealRound{}, nil
 	}
 	var jobs []*sealJob
 	taken := 0
+	limit := db.opts.HeadMaxPoints
 	for _, s := range rs.series {
-		if s.head.len() > 0 && s.loaded { // the rest waits for the next round
-			minSeq := s.head.minSeq
-			taken += s.head.len()
-			jobs = append(jobs, &sealJob{s: s, pts: s.head.take(), minSeq: minSeq})
+		n := s.head.len()
+		if mode == sealFull {
+			n = n / limit * limit // whole blocks; the rest stays in the head
+		}
+		if n > 0 && s.loaded { // an unloaded series waits for the next round
+			minSeq, before := s.head.minSeq, s.head.len()
+			pts := s.head.takeFirst(n, limit)
+			taken += before - s.head.len()
+			jobs = append(jobs, &sealJob{s: s, pts: pts, minSeq: minSeq})
 		}
 	}
 	db.stats.headPoints.Add(-int64(taken))
 	rs.unsealed -= taken
-	rec, err := rs.encodeRun()
-	return jobs, rs.walFloorNow(), rec, err
+	r := sealRound{jobs: jobs, newKeys: rs.newKeys, floor: rs.walFloorNow()}
+	rs.newKeys = nil
+	var err error
+	r.record, err = rs.encodeRun()
+	return r, err
 }
 
 func (rs *runState) hasFullHead(limit int) bool {
@@ -153,10 +173,11 @@ func (db *DB) loadAllRefs(rs *runState) error {
 
 // restoreHeads puts the points of a failed round back in front of the
 // points that arrived since, so that nothing acknowledged is lost.
-func (db *DB) restoreHeads(rs *runState, jobs []*sealJob) {
+func (db *DB) restoreHeads(rs *runState, r sealRound) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	for _, j := range jobs {
+	rs.newKeys = append(r.newKeys, rs.newKeys...)
+	for _, j := range r.jobs {
 		h := &j.s.head
 		minSeq := j.minSeq
 		if h.len() > 0 {
@@ -173,10 +194,12 @@ func (db *DB) restoreHeads(rs *runState, jobs []*sealJob) {
 	}
 }
 
-// writeSeal plans every job and writes the blocks, then the run record
-// and the deletion of the covered write-ahead records, in that order: a
-// crash in between leaves blocks whose points replay again, harmlessly.
-func (db *DB) writeSeal(rs *runState, jobs []*sealJob, floor uint64, rec []byte) error {
+// writeSeal plans every job and writes the series keys, the blocks, then
+// the run record with its new wal floor, in that order: a crash in between
+// leaves blocks whose points replay again from the log, harmlessly, and
+// never a block of a series that Open would not know.
+func (db *DB) writeSeal(rs *runState, r sealRound) error {
+	jobs := r.jobs
 	txn := db.bdb.NewTransaction(false)
 	for _, j := range jobs {
 		if err := db.planJob(txn, rs, j); err != nil {
@@ -187,16 +210,20 @@ func (db *DB) writeSeal(rs *runState, jobs []*sealJob, floor uint64, rec []byte)
 	txn.Discard()
 
 	w := db.newBatchWriter()
+	var keys []write
+	for _, k := range r.newKeys {
+		keys = append(keys, write{key: keyKey(rs.project, rs.id, k), value: []byte{}})
+	}
+	if err := w.add(keys, len(keys)*(MaxKeyLen+64)); err != nil {
+		return err
+	}
 	for _, j := range jobs {
 		if err := w.add(j.writes, j.size); err != nil {
 			return err
 		}
 	}
-	tail := []write{{key: runKey(rs.project, rs.id), value: rec}}
-	for seq := rs.walFloor; seq < floor; seq++ {
-		tail = append(tail, write{key: walKey(rs.project, rs.id, seq), del: true})
-	}
-	if err := w.add(tail, len(tail)*64+len(rec)); err != nil {
+	rec := []write{{key: runKey(rs.project, rs.id), value: r.record}}
+	if err := w.add(rec, len(r.record)+64); err != nil {
 		return err
 	}
 	return w.flush()
@@ -281,10 +308,6 @@ func (db *DB) putBlock(rs *runState, j *sealJob, p Points) blockRef {
 		write{key: seriesKey(prefixBlock, rs.project, rs.id, j.s.key, ref.minStep), value: enc},
 		write{key: seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep), value: sum})
 	j.size += len(enc) + len(sum) + 128
-
-	var hk [8]byte
-	binary.LittleEndian.PutUint64(hk[:], ref.hash)
-	db.cache.SetBig(hk[:], appendRaw(nil, p))
 	db.stats.blocksSealed.Add(1)
 	db.stats.blockBytes.Add(uint64(len(enc)))
 	return ref

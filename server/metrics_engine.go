@@ -1,9 +1,42 @@
 package server
 
-import "io"
+import (
+	"fmt"
+	"io"
+)
 
 // writeEngineStats writes the engine's figures.
-//
-// TODO: expose engine.DB.Stats once the engine has it; until then /metrics
-// shows the server's figures only.
-func (s *Server) writeEngineStats(w io.Writer) {}
+func (s *Server) writeEngineStats(w io.Writer) {
+	st := s.db.Stats()
+	figures := []struct {
+		name, typ, help string
+		v               float64
+	}{
+		{"sextant_engine_rows_total", "counter", "History rows appended.", float64(st.Rows)},
+		{"sextant_engine_points_total", "counter", "Metric points appended.", float64(st.Points)},
+		{"sextant_engine_batches_total", "counter", "Append calls that stored rows.",
+			float64(st.Batches)},
+		{"sextant_engine_wal_bytes_total", "counter", "Bytes of write-ahead records.",
+			float64(st.WALBytes)},
+		{"sextant_engine_seal_rounds_total", "counter", "Seal rounds that wrote blocks.",
+			float64(st.SealRounds)},
+		{"sextant_engine_blocks_sealed_total", "counter", "Blocks written.",
+			float64(st.BlocksSealed)},
+		{"sextant_engine_blocks_rewritten_total", "counter", "Sealed blocks merged again.",
+			float64(st.BlocksRewritten)},
+		{"sextant_engine_block_bytes_total", "counter", "Encoded bytes of blocks written.",
+			float64(st.BlockBytes)},
+		{"sextant_engine_cache_hits_total", "counter", "Block reads answered by the cache.",
+			float64(st.CacheHits)},
+		{"sextant_engine_cache_misses_total", "counter", "Block reads that decoded bytes.",
+			float64(st.CacheMisses)},
+		{"sextant_engine_head_points", "gauge", "Points in heads, not sealed yet.",
+			float64(st.HeadPoints)},
+		{"sextant_engine_runs", "gauge", "Runs in the catalogue.", float64(st.Runs)},
+		{"sextant_engine_projects", "gauge", "Projects in the catalogue.", float64(st.Projects)},
+	}
+	for _, f := range figures {
+		header(w, f.name, f.typ, f.help)
+		fmt.Fprintf(w, "%s %g\n", f.name, f.v)
+	}
+}

@@ -2,6 +2,15 @@ package block
 
 import "math"
 
+// The decimal mode holds values that are short decimals, as text loggers
+// write them:
+//
+//	byte        e, the exponent of the block
+//	exceptions  the values that are not k / 10^e (values.go)
+//	ints        an integer column of k, one per value: value =
+//	            float64(k) / 10^e exactly; an exception's slot repeats the
+//	            previous k, so it costs almost nothing there
+
 // maxExponent is the largest decimal exponent tried: float64(k) / 10^e is
 // correctly rounded while both k and 10^e are exact doubles, that is
 // |k| < 2^53 and e <= 22, and 10^18 already makes every such k a fraction.
@@ -61,4 +70,45 @@ func chooseExponent(values []float64) (e, exceptions int) {
 		}
 	}
 	return best, (sampled - bestFit) * len(values) / max(sampled, 1)
+}
+
+func appendDecimal(dst []byte, values []float64, e int, s *scratch) []byte {
+	dst = append(dst, modeDecimal, byte(e))
+	k := s.valueInts(len(values))
+	var prev int64
+	exc := s.exceptions[:0]
+	for i, v := range values {
+		x, ok := toDecimal(v, e)
+		if !ok {
+			exc = append(exc, i)
+			x = prev
+		}
+		k[i], prev = x, x
+	}
+	s.exceptions = exc
+	dst = appendExceptions(dst, values, exc)
+	return appendInts(dst, k, s)
+}
+
+func readDecimal(r *reader, dst []float64, n int, s *scratch) []float64 {
+	e := int(r.byte("decimal exponent"))
+	if e > maxExponent {
+		r.fail("decimal exponent")
+		return dst
+	}
+	exc := readExceptions(r, n, s)
+	k := readInts(r, s.valueInts(n)[:0], n, s)
+	if r.err != nil {
+		return dst
+	}
+
+	start := len(dst)
+	div := pow10[e]
+	for _, x := range k {
+		dst = append(dst, float64(x)/div)
+	}
+	for _, x := range exc {
+		dst[start+x.index] = math.Float64frombits(x.bits)
+	}
+	return dst
 }

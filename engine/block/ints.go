@@ -41,7 +41,7 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 		u[i] = uint64(v - base)
 	}
 	w := width(u)
-	planes := shuffle(s.bytes(len(u)*w)[:0], u, w)
+	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
 
 	head := len(dst)
 	dst = append(dst, 0)

@@ -11,7 +11,9 @@ type scratch struct {
 	zbuf []byte
 
 	vals       []int64 // the integers of the value column
-	alt        []byte  // a second candidate encoding of the values
+	other      []int64 // the float mode's values without trailing zeros
+	bitmap     []byte
+	alt        []byte // a second candidate encoding of the values
 	exceptions []int
 	readExc    []exception
 }
@@ -47,4 +49,18 @@ func (s *scratch) valueInts(n int) []int64 {
 		s.vals = make([]int64, n)
 	}
 	return s.vals[:n]
+}
+
+func (s *scratch) otherInts(n int) []int64 {
+	if cap(s.other) < n {
+		s.other = make([]int64, n)
+	}
+	return s.other[:n]
+}
+
+func (s *scratch) bitmapBytes(n int) []byte {
+	if cap(s.bitmap) < n {
+		s.bitmap = make([]byte, n)
+	}
+	return s.bitmap[:n]
 }

@@ -5,32 +5,33 @@ import (
 	"math"
 )
 
-// The value column starts with a mode byte:
+// A value column starts with a mode byte:
 //
-//	modeDecimal: byte e, exceptions, integer column of k, where every value
-//	             that is not an exception equals float64(k) / 10^e exactly
-//	modeFloat32: exceptions, integer column of the float32 bits of every
-//	             value that is not an exception
-//	modeFloat64: integer column of the float64 bits of every value
+//	modeDecimal  values that are short decimals (decimal.go)
+//	modeFloat    values as their bits, split by trailing zeros (floats.go)
 //
-// Exceptions are values the mode cannot hold (NaN, infinities, -0.0, too
-// many decimals): a uvarint count, then per exception the uvarint gap to
-// the previous exception's index (the first from 0) and its 8 bytes, little
-// endian. An exception's slot in the integer column repeats the previous
-// integer, so it costs almost nothing there.
+// Exceptions are values the decimal mode cannot hold (NaN, infinities,
+// -0.0, too many decimals): a uvarint count, then per exception the uvarint
+// gap to the previous exception's index (the first from 0) and its 8
+// bytes, little endian.
 const (
 	modeDecimal = 1
-	modeFloat32 = 2
-	modeFloat64 = 3
+	modeFloat   = 2
 )
 
-// appendValues appends the value column, in the mode that comes out
-// smallest among the ones that suit the values.
+// shortDecimals is the largest exponent at which the decimal mode is
+// taken without trying the float mode: beyond it the integers approach the
+// 53 bits of a float's mantissa.
+const shortDecimals = 8
+
+// appendValues appends the value column in the decimal mode, or in the
+// float mode when the decimals are long or many values are exceptions and
+// that comes out smaller.
 func appendValues(dst []byte, values []float64, s *scratch) []byte {
 	e, exceptions := chooseExponent(values)
 	start := len(dst)
 	dst = appendDecimal(dst, values, e, s)
-	if exceptions*4 <= len(values) {
+	if e <= shortDecimals && exceptions*4 <= len(values) {
 		return dst
 	}
 	alt := appendFloats(s.alt[:0], values, s)
@@ -41,51 +42,16 @@ func appendValues(dst []byte, values []float64, s *scratch) []byte {
 	return dst
 }
 
-func appendDecimal(dst []byte, values []float64, e int, s *scratch) []byte {
-	dst = append(dst, modeDecimal, byte(e))
-	k := s.valueInts(len(values))
-	var prev int64
-	exc := s.exceptions[:0]
-	for i, v := range values {
-		x, ok := toDecimal(v, e)
-		if !ok {
-			exc = append(exc, i)
-			x = prev
-		}
-		k[i], prev = x, x
+// readValues decodes a value column of n values and appends it to dst.
+func readValues(r *reader, dst []float64, n int, s *scratch) []float64 {
+	switch r.byte("value mode") {
+	case modeDecimal:
+		return readDecimal(r, dst, n, s)
+	case modeFloat:
+		return readFloats(r, dst, n, s)
 	}
-	s.exceptions = exc
-	dst = appendExceptions(dst, values, exc)
-	return appendInts(dst, k, s)
-}
-
-// appendFloats appends the float32 mode when most values are float32s
-// widened to float64, else the float64 mode.
-func appendFloats(dst []byte, values []float64, s *scratch) []byte {
-	k := s.valueInts(len(values))
-	exc := s.exceptions[:0]
-	var prev int64
-	for i, v := range values {
-		f := float32(v)
-		if math.Float64bits(float64(f)) != math.Float64bits(v) {
-			exc = append(exc, i)
-			k[i] = prev
-			continue
-		}
-		k[i] = int64(math.Float32bits(f))
-		prev = k[i]
-	}
-	s.exceptions = exc
-	if len(exc)*4 <= len(values) {
-		dst = append(dst, modeFloat32)
-		dst = appendExceptions(dst, values, exc)
-		return appendInts(dst, k, s)
-	}
-	for i, v := range values {
-		k[i] = int64(math.Float64bits(v))
-	}
-	dst = append(dst, modeFloat64)
-	return appendInts(dst, k, s)
+	r.fail("value mode")
+	return dst
 }
 
 func appendExceptions(dst []byte, values []float64, exc []int) []byte {
@@ -95,51 +61,6 @@ func appendExceptions(dst []byte, values []float64, exc []int) []byte {
 		dst = binary.AppendUvarint(dst, uint64(i-prev))
 		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(values[i]))
 		prev = i
-	}
-	return dst
-}
-
-// readValues decodes a value column of n values and appends it to dst.
-func readValues(r *reader, dst []float64, n int, s *scratch) []float64 {
-	mode := r.byte("value mode")
-	if mode < modeDecimal || mode > modeFloat64 {
-		r.fail("value mode")
-		return dst
-	}
-	e := 0
-	if mode == modeDecimal {
-		e = int(r.byte("decimal exponent"))
-		if e > maxExponent {
-			r.fail("decimal exponent")
-		}
-	}
-	var exc []exception
-	if mode == modeDecimal || mode == modeFloat32 {
-		exc = readExceptions(r, n, s)
-	}
-	k := readInts(r, s.valueInts(n)[:0], n, s)
-	if r.err != nil {
-		return dst
-	}
-
-	start := len(dst)
-	switch mode {
-	case modeDecimal:
-		div := pow10[e]
-		for _, x := range k {
-			dst = append(dst, float64(x)/div)
-		}
-	case modeFloat32:
-		for _, x := range k {
-			dst = append(dst, float64(math.Float32frombits(uint32(x))))
-		}
-	default:
-		for _, x := range k {
-			dst = append(dst, math.Float64frombits(uint64(x)))
-		}
-	}
-	for _, x := range exc {
-		dst[start+x.index] = math.Float64frombits(x.bits)
 	}
 	return dst
 }

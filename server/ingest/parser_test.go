@@ -1,0 +1,266 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/sextant-ml/sextant/engine"
+)
+
+var (
+	nan  = math.NaN()
+	pInf = math.Inf(1)
+	nInf = math.Inf(-1)
+)
+
+func row(step int64, time float64, kv ...any) engine.Row {
+	r := engine.Row{Step: step, Time: time}
+	for i := 0; i < len(kv); i += 2 {
+		r.Metrics = append(r.Metrics, engine.Metric{Key: kv[i].(string), Value: kv[i+1].(float64)})
+	}
+	return r
+}
+
+func TestParseAccepts(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		f    Format
+		want []engine.Row
+	}{
+		{"ndjson", "{\"_step\":1,\"a\":0.5}\n{\"_step\":2,\"a\":-1e-3}\n", FormatNDJSON,
+			[]engine.Row{row(1, nan, "a", 0.5), row(2, nan, "a", -1e-3)}},
+		{"ndjson blank lines and no final newline", "\n\r\n {\"a\":1} \n\n{\"a\":2}",
+			FormatNDJSON, []engine.Row{row(-1, nan, "a", 1.0), row(-1, nan, "a", 2.0)}},
+		{"json rows", `{"rows":[{"_step":0,"x":1},{"_step":3,"x":2}]}`, FormatJSON,
+			[]engine.Row{row(0, nan, "x", 1.0), row(3, nan, "x", 2.0)}},
+		{"json bare array", `[ {"x":1} ]`, FormatJSON, []engine.Row{row(-1, nan, "x", 1.0)}},
+		{"json other members skipped", `{"run":{"a":[1,{"b":"c"}]},"rows":[],"n":null}`,
+			FormatJSON, []engine.Row{}},
+		{"bare non-finite tokens", `{"a":NaN,"b":Infinity,"c":-Infinity}`, FormatNDJSON,
+			[]engine.Row{row(-1, nan, "a", nan, "b", pInf, "c", nInf)}},
+		{"quoted non-finite strings", `{"a":"NaN","b":"Infinity","c":"-Infinity"}`,
+			FormatNDJSON, []engine.Row{row(-1, nan, "a", nan, "b", pInf, "c", nInf)}},
+		{"booleans and null", `{"t":true,"f":false,"n":null}`, FormatNDJSON,
+			[]engine.Row{row(-1, nan, "t", 1.0, "f", 0.0)}},
+		{"timestamp", `{"_timestamp":1700000000.25,"a":1}`, FormatNDJSON,
+			[]engine.Row{row(-1, 1700000000.25, "a", 1.0)}},
+		{"null step and time", `{"_step":null,"_timestamp":null,"a":1}`, FormatNDJSON,
+			[]engine.Row{row(-1, nan, "a", 1.0)}},
+		{"integral step as float", `{"_step":1e3,"a":1}`, FormatNDJSON,
+			[]engine.Row{row(1000, nan, "a", 1.0)}},
+		{"escaped key", `{"tr\u0061in\/loss \"x\"":1}`, FormatNDJSON,
+			[]engine.Row{row(-1, nan, `train/loss "x"`, 1.0)}},
+		{"surrogate pair key", `{"\ud83d\ude00":1}`, FormatNDJSON,
+			[]engine.Row{row(-1, nan, "😀", 1.0)}},
+		{"numbers", `{"a":0,"b":-0.0,"c":1.5e300,"d":12345678901234567890,"e":1e400}`,
+			FormatNDJSON, []engine.Row{row(-1, nan, "a", 0.0, "b", math.Copysign(0, -1),
+				"c", 1.5e300, "d", 12345678901234567890.0, "e", pInf)}},
+		{"empty row", `{}`, FormatNDJSON, []engine.Row{row(-1, nan)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NewParser().Parse([]byte(tt.in), tt.f, 0)
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tt.in, err)
+			}
+			if !sameRows(got, tt.want) {
+				t.Errorf("Parse(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	long := strings.Repeat("k", engine.MaxKeyLen+1)
+	tests := []struct {
+		name string
+		in   string
+		f    Format
+		want string // in the message
+		kind error
+	}{
+		{"string value", "{\"a\":1}\n{\"acc\":\"high\"}", FormatNDJSON,
+			`line 2: key "acc": string "high" is not a number`, engine.ErrInvalid},
+		{"string value json", `{"rows":[{"a":1},{"b":"x"}]}`, FormatJSON,
+			`rows[1]: key "b": string "x"`, engine.ErrInvalid},
+		{"nested object", `{"a":{"b":1}}`, FormatNDJSON, `key "a": object value`,
+			engine.ErrInvalid},
+		{"array value", `{"a":[1]}`, FormatNDJSON, `key "a": array value`, engine.ErrInvalid},
+		{"negative step", `{"_step":-1}`, FormatNDJSON, `key "_step": negative`,
+			engine.ErrInvalid},
+		{"fractional step", `{"_step":1.5}`, FormatNDJSON, `key "_step": not an integer`,
+			engine.ErrInvalid},
+		{"string step", `{"_step":"3"}`, FormatNDJSON, `key "_step": string`,
+			engine.ErrInvalid},
+		{"NaN step", `{"_step":NaN}`, FormatNDJSON, `key "_step"`, engine.ErrInvalid},
+		{"non-finite timestamp", `{"_timestamp":Infinity}`, FormatNDJSON,
+			`key "_timestamp": Infinity: want a finite number`, engine.ErrInvalid},
+		{"empty key", `{"":1}`, FormatNDJSON, "line 1: empty metric key", engine.ErrInvalid},
+		{"long key", `{"` + long + `":1}`, FormatNDJSON, "longer than 256 bytes",
+			engine.ErrInvalid},
+		{"reserved key", `{"_runtime":1}`, FormatNDJSON, `key "_runtime": reserved`,
+			engine.ErrInvalid},
+		{"invalid utf8 key", "{\"\xff\":1}", FormatNDJSON, "not valid UTF-8",
+			engine.ErrInvalid},
+		{"truncated", `{"a":1`, FormatNDJSON, "malformed JSON", engine.ErrInvalid},
+		{"missing colon", `{"a" 1}`, FormatNDJSON, "malformed JSON", engine.ErrInvalid},
+		{"bad literal", `{"a":tru}`, FormatNDJSON, "malformed JSON", engine.ErrInvalid},
+		{"bad number", `{"a":1.}`, FormatNDJSON, "malformed number", engine.ErrInvalid},
+		{"bad number 2", `{"a":1e}`, FormatNDJSON, "malformed number", engine.ErrInvalid},
+		{"two rows on a line", `{"a":1} {"a":2}`, FormatNDJSON, "want a newline",
+			engine.ErrInvalid},
+		{"missing rows", `{"data":[]}`, FormatJSON, "rows: missing", engine.ErrInvalid},
+		{"trailing data", `{"rows":[]} x`, FormatJSON, "after the end", engine.ErrInvalid},
+		{"row not an object", `{"rows":[1]}`, FormatJSON, "malformed JSON",
+			engine.ErrInvalid},
+		{"control char in key", "{\"a\tb\":1}", FormatNDJSON, "control character",
+			engine.ErrInvalid},
+		{"bad escape", `{"a\x":1}`, FormatNDJSON, `invalid escape`, engine.ErrInvalid},
+		{"too deep", `{"x":` + strings.Repeat("[", 100) + `,"rows":[]}`, FormatJSON,
+			"nested more than", engine.ErrInvalid},
+		{"too many rows", "{}\n{}\n{}\n", FormatNDJSON, "more than 2", ErrTooManyRows},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := NewParser().Parse([]byte(tt.in), tt.f, 2)
+			if err == nil {
+				t.Fatalf("Parse(%q) = %v, want error %q", tt.in, rows, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !errors.Is(err, tt.kind) {
+				t.Errorf("Parse(%q) error = %q, want one containing %q and wrapping %v",
+					tt.in, err, tt.want, tt.kind)
+			}
+		})
+	}
+}
+
+// TestParseReuse checks that a Parser's second batch does not disturb the
+// keys of the first, which callers may keep.
+func TestParseReuse(t *testing.T) {
+	p := NewParser()
+	first, err := p.Parse([]byte(`{"a\u0062":1}`), FormatNDJSON, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := first[0].Metrics[0].Key
+	if _, err := p.Parse([]byte(`{"x\u0079":2}`), FormatNDJSON, 0); err != nil {
+		t.Fatal(err)
+	}
+	if key != "ab" {
+		t.Errorf("key of first batch after second Parse = %q, want %q", key, "ab")
+	}
+}
+
+func TestAppendRowRoundTrip(t *testing.T) {
+	rows := []engine.Row{
+		row(0, 1.5, "a", nan, "b", pInf, "c", nInf, "d", math.Copysign(0, -1)),
+		row(-1, nan, "quote\"back\\slash\x01", 1e-310, "x", math.MaxFloat64),
+	}
+	var buf []byte
+	for _, r := range rows {
+		buf = append(AppendRow(buf, r), '\n')
+	}
+	got, err := NewParser().Parse(buf, FormatNDJSON, 0)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", buf, err)
+	}
+	if !sameRows(got, rows) {
+		t.Errorf("Parse(AppendRow(%v)) = %v", rows, got)
+	}
+}
+
+// sameRows compares rows with floats by their bits, except that every NaN
+// is equal to every NaN.
+func sameRows(a, b []engine.Row) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Step != b[i].Step || !sameFloat(a[i].Time, b[i].Time) ||
+			len(a[i].Metrics) != len(b[i].Metrics) {
+			return false
+		}
+		for j, m := range a[i].Metrics {
+			n := b[i].Metrics[j]
+			if m.Key != n.Key || !sameFloat(m.Value, n.Value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sameFloat(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.IsNaN(a) && math.IsNaN(b)
+	}
+	return math.Float64bits(a) == math.Float64bits(b)
+}
+
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		"{\"_step\":1,\"a\":0.5,\"b\":NaN}\n{\"a\":\"Infinity\",\"c\":null}",
+		`{"rows":[{"_timestamp":1.5,"k\u00e9y":-Infinity,"t":true}]}`,
+		`[{"_step":1e2}]`, `{"a":"x"}`, `{"a":{"b":[1,2]}}`, "",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, ndjson bool) {
+		format := FormatJSON
+		if ndjson {
+			format = FormatNDJSON
+		}
+		rows, err := NewParser().Parse(data, format, 0)
+		if err != nil {
+			return
+		}
+		var buf []byte
+		for _, r := range rows {
+			buf = append(AppendRow(buf, r), '\n')
+		}
+		again, err := NewParser().Parse(buf, FormatNDJSON, 0)
+		if err != nil {
+			t.Fatalf("Parse(AppendRow(rows of %q)) = %v", data, err)
+		}
+		if !sameRows(rows, again) {
+			t.Fatalf("round trip of %q: %v, then %v", data, rows, again)
+		}
+	})
+}
+
+// benchBatch is an NDJSON batch shaped like a training script's log: 16
+// metrics per row, a mix of short decimals, full float64 and integers.
+func benchBatch(rows int) []byte {
+	var buf []byte
+	for i := range rows {
+		r := engine.Row{Step: int64(i), Time: 1.7e9 + float64(i)*0.01}
+		for k := range 16 {
+			v := math.Sin(float64(i*k)) * 3
+			if k%3 == 0 {
+				v = math.Round(v*1e4) / 1e4
+			}
+			r.Metrics = append(r.Metrics, engine.Metric{Key: fmt.Sprintf("train/m%02d", k), Value: v})
+		}
+		buf = append(AppendRow(buf, r), '\n')
+	}
+	return buf
+}
+
+func BenchmarkParseNDJSON(b *testing.B) {
+	data := benchBatch(10_000)
+	p := NewParser()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Parse(data, FormatNDJSON, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(16*10_000*b.N)/b.Elapsed().Seconds(), "points/s")
+}
