@@ -11,6 +11,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+
+# The tests use the package in this tree, installed or not.
+sys.path.insert(0, str(ROOT / "client" / "python"))
 
 
 def sextant_binary():
