@@ -266,7 +266,7 @@ func (m *mlflowAPI) createRun(c *gin.Context) error {
 		Config: map[string]any{}, Author: m.s.user(c).Name,
 	}
 	if len(tags) > 0 {
-		run.Config[mlflowmap.TagsKey] = tags
+		run.Config[mlflowmap.TagsKey] = tagsConfig(tags)
 	}
 	if req.StartTime > 0 {
 		run.Created = time.UnixMilli(int64(req.StartTime)).UTC()
@@ -449,12 +449,7 @@ func mlflowRun(r *engine.Run) mlflowmap.Run {
 
 // runTags returns a run's MLflow tags, with its name and notes.
 func runTags(r *engine.Run) map[string]string {
-	tags := map[string]string{}
-	if stored, ok := r.Config[mlflowmap.TagsKey].(map[string]any); ok {
-		for k, v := range stored {
-			tags[k] = mlflowmap.ParamValue(v)
-		}
-	}
+	tags := storedTags(r)
 	if r.Name != "" {
 		tags[mlflowmap.RunNameTag] = r.Name
 	}
@@ -594,12 +589,7 @@ func (m *mlflowAPI) setTags(r *engine.Run, tags []mlflowmap.Tag) error {
 	if err != nil {
 		return err
 	}
-	merged := map[string]string{}
-	if stored, ok := current.Config[mlflowmap.TagsKey].(map[string]any); ok {
-		for k, v := range stored {
-			merged[k] = mlflowmap.ParamValue(v)
-		}
-	}
+	merged := storedTags(current)
 	for _, t := range tags {
 		if t.Key == "" {
 			return errInvalid("tags: empty key")
@@ -607,7 +597,8 @@ func (m *mlflowAPI) setTags(r *engine.Run, tags []mlflowmap.Tag) error {
 		merged[t.Key] = t.Value
 	}
 	runTags := mlflowmap.RunTags(merged)
-	patch := engine.RunPatch{Tags: &runTags, Config: map[string]any{mlflowmap.TagsKey: merged}}
+	patch := engine.RunPatch{Tags: &runTags,
+		Config: map[string]any{mlflowmap.TagsKey: tagsConfig(merged)}}
 	if name, ok := merged[mlflowmap.RunNameTag]; ok && name != "" {
 		patch.Name = &name
 	}
@@ -765,6 +756,26 @@ func requiredQuery(c *gin.Context, name string) (string, error) {
 		return "", errInvalid("%s: missing query parameter", name)
 	}
 	return v, nil
+}
+
+// storedTags returns the MLflow tags kept in a run's config.
+func storedTags(r *engine.Run) map[string]string {
+	tags := map[string]string{}
+	stored, _ := r.Config[mlflowmap.TagsKey].(map[string]any)
+	for k, v := range stored {
+		tags[k] = mlflowmap.ParamValue(v)
+	}
+	return tags
+}
+
+// tagsConfig returns tags as a config value: a JSON object, which the
+// engine keeps as map[string]any.
+func tagsConfig(tags map[string]string) map[string]any {
+	out := make(map[string]any, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
 }
 
 func tagMap(tags []mlflowmap.Tag) map[string]string {

@@ -17,6 +17,8 @@ def history_points(server, project, run_id, keys=None):
     body = server.get_json(path)
     points = {}
     for key, values in body["columns"].items():
+        if key.startswith("_") and not keys:
+            continue  # the server's own _timestamp and _runtime
         column = points.setdefault(key, {})
         for step, value in zip(body["steps"], values):
             if value is not None:
