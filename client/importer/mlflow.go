@@ -261,7 +261,7 @@ func readMetricFile(key, path string, rows map[int64]*client.Row) (int64, []stri
 	if err != nil {
 		return 0, nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 
 	var n int64
 	var problems []string

@@ -123,7 +123,7 @@ func readEvents(path string, onRow func(client.Row) error,
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 
 	var problems []string
 	rr := NewRecordReader(f)

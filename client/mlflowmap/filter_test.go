@@ -11,7 +11,8 @@ var searchRuns = []RunView{
 	{Metrics: map[string]float64{"acc": 0.9, "val loss": 0.2}, Params: map[string]string{"lr": "0.01"},
 		Tags:       map[string]string{"team": "cv"},
 		Attributes: map[string]any{"run_name": "alpha", "status": "FINISHED", "start_time": 3.0}},
-	{Metrics: map[string]float64{"acc": 0.5, "val loss": math.NaN()}, Params: map[string]string{"lr": "0.1"},
+	{Metrics: map[string]float64{"acc": 0.5, "val loss": math.NaN()},
+		Params:     map[string]string{"lr": "0.1"},
 		Tags:       map[string]string{"team": "nlp"},
 		Attributes: map[string]any{"run_name": "beta", "status": "RUNNING", "start_time": 1.0}},
 	{Metrics: map[string]float64{}, Params: map[string]string{},
@@ -96,7 +97,8 @@ func TestOrder(t *testing.T) {
 		sort.SliceStable(runs, func(i, j int) bool { return o.Less(runs[i], runs[j]) })
 		for i, r := range runs {
 			if r.Attributes["run_name"] != tt.want[i] {
-				t.Errorf("order %q: position %d = %v, want %v", tt.terms, i, r.Attributes["run_name"], tt.want[i])
+				t.Errorf("order %q: position %d = %v, want %v",
+					tt.terms, i, r.Attributes["run_name"], tt.want[i])
 			}
 		}
 	}
@@ -112,7 +114,8 @@ func TestWireNumbers(t *testing.T) {
 		t.Errorf("unmarshal %s = %+v", in, m)
 	}
 	m.Value = Float(math.Inf(-1))
-	if out, _ := jsonMarshal(m); out != `{"key":"a","value":"-Infinity","timestamp":1700000000123,"step":5}` {
-		t.Errorf("marshal = %s", out)
+	want := `{"key":"a","value":"-Infinity","timestamp":1700000000123,"step":5}`
+	if out, _ := jsonMarshal(m); out != want {
+		t.Errorf("marshal %+v = %s, want %s", m, out, want)
 	}
 }

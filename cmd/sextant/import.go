@@ -34,7 +34,7 @@ func runImport(ctx context.Context, args []string, _ *slog.Logger) error {
 	project := fs.String("project", "", "put every run in this project")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), importUsage)
+		_, _ = fmt.Fprint(fs.Output(), importUsage)
 		fs.PrintDefaults()
 	}
 	positional, err := parseInterspersed(fs, args)
@@ -53,7 +53,7 @@ func runImport(ctx context.Context, args []string, _ *slog.Logger) error {
 	}
 	kind, dir := positional[0], positional[1]
 	report, err := runImporter(ctx, im, kind, dir)
-	fmt.Fprintf(os.Stderr, "imported %d runs, %d rows, %d points from %s into %s\n",
+	_, _ = fmt.Fprintf(os.Stderr, "imported %d runs, %d rows, %d points from %s into %s\n",
 		report.Runs, report.Rows, report.Points, dir, im.Client.URL())
 	if err != nil {
 		return err
