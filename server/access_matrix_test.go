@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,10 @@ type matrixCase struct {
 	// freshRun makes :run a run created for each role just before its
 	// request, for routes that destroy the run.
 	freshRun bool
+	// setup, when set, runs before each role's request (as the admin, say)
+	// and returns path parameters to use instead of the defaults, such as
+	// the :id of a view it created.
+	setup func(e *env, role string) map[string]string
 }
 
 // allowed returns the statuses of a route open to the project's members
@@ -61,6 +66,10 @@ var accessMatrix = map[string]matrixCase{
 	"DELETE /api/v1/projects/:project/runs/:run": {want: allowed(204), freshRun: true},
 	"POST /api/v1/projects/:project/runs/:run/history": {body: `{"rows":[{"a":1}]}`,
 		want: allowed(200)},
+	"POST /api/v1/projects/:project/charts": {body: `{"runs":["run1"],"keys":["a"]}`,
+		want: allowed(200)},
+	"GET /api/v1/projects/:project/runs":              {want: allowed(200)},
+	"GET /api/v1/projects/:project/runs/:run/history": {want: allowed(200)},
 }
 
 // TestAccessMatrix walks every route of the router with every role and
@@ -97,6 +106,9 @@ func checkRoute(t *testing.T, method, path string, tc matrixCase) {
 			params["run"] = "f-" + role
 			e.mustDo("admin", "POST", "/api/v1/projects/proj/runs",
 				`{"id":"f-`+role+`"}`, 201, nil)
+		}
+		if tc.setup != nil {
+			maps.Copy(params, tc.setup(e, role))
 		}
 		user := role
 		if role == "nokey" {

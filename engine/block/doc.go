@@ -5,34 +5,37 @@
 //
 // # Format
 //
-// A block (docs/format/block.md has the full diagram and the figures that
-// chose it):
+// docs/format/block.md has the full diagrams and the figures that chose
+// them. A block:
 //
 //	byte     version (1)
 //	uvarint  n, the point count, at most MaxPoints; nothing follows when 0
-//	steps    integer column of the n steps
+//	ints     integer column of the n steps
 //	values   value column of the n values
 //
-// An integer column holds int64s as their 0th, 1st or 2nd differences
-// (evenly spaced steps become all zeros), minus their smallest difference,
-// in a section:
+// An integer column (ints.go) holds int64s as their 0th, 1st or 2nd
+// differences, whichever looks smallest, minus their smallest difference;
+// evenly spaced steps become a width of 0 and cost a few bytes in all:
 //
-//	byte     order d; d varint seeds; varint base
-//	byte     width w in bytes | packing << 4
-//	         packing 0: the n-d values, w bytes each, byte plane by plane
-//	         packing 1: uvarint length, zstd frame of those planes
+//	byte     width w (bits 0-3) | packing (bits 4-5) | order d (bits 6-7)
+//	varint   d seeds, then the base
+//	planes   n-d unsigned values of w bytes, byte plane by plane, raw or
+//	         each plane in its own zstd frame (section.go)
 //
-// A value column starts with a mode byte: decimal (a byte e, exceptions,
-// then an integer column of k with value = float64(k) / 10^e exactly),
-// float32 (exceptions, then an integer column of float32 bits) or float64
-// (an integer column of float64 bits). Exceptions, the values a mode cannot
-// hold, are a uvarint count, then per exception a uvarint index gap and its
-// 8 bytes little endian.
+// A value column (values.go) starts with a mode byte:
 //
-// A summary (AppendSummary) is a version byte (1), the Stats (varints and 5
-// raw float64s), a uvarint bucket count, eight integer columns of the
-// buckets' counts and steps, and one value column of their First, Last, Min
-// and Max values.
+//	decimal  byte e, exceptions, integer column of k: value = k / 10^e
+//	         bit for bit; exceptions hold NaN, infinities, -0.0 and values
+//	         with more decimals, as their raw 8 bytes (decimal.go)
+//	float    byte t, a bitmap of the values with t trailing zero bits, an
+//	         integer column of their bits >> t, and one of the others'
+//	         bits (floats.go)
+//
+// A summary (summary.go) is a version byte (1), a uvarint bucket count,
+// a flags byte, eight integer columns of the buckets' counts and steps, one
+// value column of their First, Last, Min and Max values (a Min or Max at an
+// end of its bucket is left out), then the Sum; the other statistics follow
+// from the pyramid.
 //
 // # Concurrency
 //
@@ -43,13 +46,12 @@
 //
 //   - Decode(Encode(steps, values)) returns the same steps and the same
 //     values bit for bit: NaN payloads, infinities, -0.0 and subnormals
-//     included.
+//     included. So does DecodeSummary(AppendSummary(Summarize(...))).
 //   - Encode is deterministic: the same points give the same bytes.
-//   - Decode never panics and never allocates more than a few MB, whatever
-//     its input: counts are checked against MaxPoints and the bytes left,
-//     zstd output is capped at the size the section header announces.
+//   - Decode and DecodeSummary never panic and never allocate more than a
+//     few MB, whatever their input: counts are checked against MaxPoints and
+//     the bytes left, and zstd output is capped at the size of its plane.
 //     Input that does not decode yields an error wrapping ErrCorrupt.
-//   - A decimal value round-trips through the decoder's own formula: the
-//     encoder checks float64(k)/10^e against the value's bits before it
-//     relies on it, and anything else is an exception.
+//   - A decimal value is stored only after the encoder has checked that the
+//     decoder's formula, float64(k) / 10^e, gives back its exact bits.
 package block

@@ -51,18 +51,18 @@ func measure(t *testing.T, c candidate, bs []curve) (size int, enc, dec time.Dur
 	var steps []int64
 	var values []float64
 	for _, b := range bs {
-		start := time.Now()
+		start := cpuTime()
 		buf = c.encode(buf[:0], b.steps, b.values)
-		enc += time.Since(start)
+		enc += cpuTime() - start
 		size += len(buf)
 
 		if c.decode == nil {
 			continue
 		}
-		start = time.Now()
+		start = cpuTime()
 		var err error
 		steps, values, err = c.decode(buf, steps[:0], values[:0])
-		dec += time.Since(start)
+		dec += cpuTime() - start
 		if err != nil {
 			t.Fatalf("%s: decode %s: %v", c.name, b.name, err)
 		}

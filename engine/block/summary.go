@@ -127,7 +127,8 @@ func appendStats(dst []byte, st Stats) []byte {
 // over every bucket (Count, MinStep, MaxStep-MinStep, Finite), four over
 // the buckets holding finite values (FirstStep-MinStep, MaxStep-LastStep,
 // MinAt-MinStep, MaxAt-MinStep), and their values: every First, then every
-// Last, every Min, every Max.
+// Last, every Min, every Max. A Min or Max at the bucket's first or last
+// finite step is that point's First or Last, so it is left out.
 type columns struct {
 	ints   [8][]int64
 	values []float64
@@ -151,137 +152,25 @@ func bucketColumns(b []Bucket) columns {
 		c.ints[6] = append(c.ints[6], x.MinAt-x.MinStep)
 		c.ints[7] = append(c.ints[7], x.MaxAt-x.MinStep)
 	}
-	f := len(c.ints[4])
-	c.values = make([]float64, 0, 4*f)
-	for k := 0; k < 4; k++ {
-		for _, x := range b {
-			if x.Finite > 0 {
-				c.values = append(c.values, [4]float64{x.First, x.Last, x.Min, x.Max}[k])
+	c.values = make([]float64, 0, 4*len(c.ints[4]))
+	for _, pick := range bucketValues {
+		for i := range b {
+			if v, ok := pick(&b[i]); ok && b[i].Finite > 0 {
+				c.values = append(c.values, v)
 			}
 		}
 	}
 	return c
 }
 
-// DecodeSummary decodes what AppendSummary wrote. Corrupt input yields an
-// error wrapping ErrCorrupt.
-func DecodeSummary(src []byte) (Stats, []Bucket, error) {
-	r := reader{b: src}
-	if v := r.byte("summary version"); r.err == nil && v != summaryVersion {
-		r.fail(fmt.Sprintf("summary version %d", v))
-	}
-	var st Stats
-	var b []Bucket
-	if m := r.count("bucket count", maxBuckets); m == 0 {
-		st = readStats(&r)
-	} else {
-		flags := r.byte("summary flags")
-		b = readBuckets(&r, m)
-		st = readStatValues(&r, flags, b)
-	}
-	if r.err == nil && len(r.b) > 0 {
-		r.fail("trailing bytes")
-	}
-	if r.err == nil {
-		r.err = checkSummary(st, b)
-	}
-	if r.err != nil {
-		return Stats{}, nil, fmt.Errorf("decode summary: %w", r.err)
-	}
-	return st, b, nil
+// bucketValues pick the values of a bucket that a summary stores, in order.
+var bucketValues = [...]func(x *Bucket) (float64, bool){
+	func(x *Bucket) (float64, bool) { return x.First, true },
+	func(x *Bucket) (float64, bool) { return x.Last, true },
+	func(x *Bucket) (float64, bool) { return x.Min, !x.atEnd(x.MinAt) },
+	func(x *Bucket) (float64, bool) { return x.Max, !x.atEnd(x.MaxAt) },
 }
 
-func readStatValues(r *reader, flags byte, b []Bucket) Stats {
-	if flags > statsFull|firstValue|lastValue {
-		r.fail("summary flags")
-	}
-	if r.err != nil || flags&statsFull != 0 {
-		return readStats(r)
-	}
-	sum := math.Float64frombits(r.uint64("stats sum"))
-	first, last := b[0].First, b[len(b)-1].Last
-	if flags&firstValue != 0 {
-		first = math.Float64frombits(r.uint64("stats first"))
-	}
-	if flags&lastValue != 0 {
-		last = math.Float64frombits(r.uint64("stats last"))
-	}
-	return deriveStats(b, sum, first, last)
-}
-
-func readStats(r *reader) Stats {
-	st := Stats{Count: r.count("stats count", MaxPoints)}
-	st.MinStep = r.varint("stats min step")
-	st.MaxStep = st.MinStep + r.varint("stats max step")
-	st.MinAt = st.MinStep + r.varint("stats min at")
-	st.MaxAt = st.MinStep + r.varint("stats max at")
-	st.NonFinite = r.count("stats non-finite", MaxPoints)
-	for _, f := range [...]*float64{&st.Min, &st.Max, &st.Sum, &st.First, &st.Last} {
-		*f = math.Float64frombits(r.uint64("stats value"))
-	}
-	return st
-}
-
-func readBuckets(r *reader, m int) []Bucket {
-	s := getScratch()
-	defer putScratch(s)
-	var c columns
-	for k := 0; k < 4; k++ {
-		c.ints[k] = readInts(r, make([]int64, 0, m), m, s)
-	}
-	f := 0
-	for _, x := range c.ints[3] {
-		if x > 0 {
-			f++
-		}
-	}
-	for k := 4; k < 8; k++ {
-		c.ints[k] = readInts(r, make([]int64, 0, f), f, s)
-	}
-	if f > 0 {
-		c.values = readValues(r, make([]float64, 0, 4*f), 4*f, s)
-	}
-	if r.err != nil {
-		return nil
-	}
-	return c.buckets(m, f)
-}
-
-func (c columns) buckets(m, f int) []Bucket {
-	b := make([]Bucket, m)
-	j := 0
-	for i := range b {
-		x := &b[i]
-		x.Count, x.MinStep = int(c.ints[0][i]), c.ints[1][i]
-		x.MaxStep = x.MinStep + c.ints[2][i]
-		x.Finite = int(c.ints[3][i])
-		x.Min, x.Max = math.Inf(1), math.Inf(-1)
-		if x.Finite <= 0 {
-			continue
-		}
-		x.FirstStep = x.MinStep + c.ints[4][j]
-		x.LastStep = x.MaxStep - c.ints[5][j]
-		x.MinAt = x.MinStep + c.ints[6][j]
-		x.MaxAt = x.MinStep + c.ints[7][j]
-		v := c.values
-		x.First, x.Last, x.Min, x.Max = v[j], v[f+j], v[2*f+j], v[3*f+j]
-		j++
-	}
-	return b
-}
-
-// checkSummary reports counts that contradict each other.
-func checkSummary(st Stats, b []Bucket) error {
-	total, finite := 0, 0
-	for _, x := range b {
-		if x.Count < 1 || x.Count > PyramidSpan || x.Finite < 0 || x.Finite > x.Count {
-			return fmt.Errorf("bucket count %d finite %d: %w", x.Count, x.Finite, ErrCorrupt)
-		}
-		total += x.Count
-		finite += x.Finite
-	}
-	if len(b) > 0 && (total != st.Count || st.Count-finite != st.NonFinite) {
-		return fmt.Errorf("stats count %d, buckets %d: %w", st.Count, total, ErrCorrupt)
-	}
-	return nil
-}
+// atEnd tells whether step at is the bucket's first or last finite step,
+// where a Min or Max equals First or Last.
+func (x *Bucket) atEnd(at int64) bool { return at == x.FirstStep || at == x.LastStep }

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sextant-ml/sextant/engine"
+
+	"github.com/sextant-ml/sextant/bench/gen"
+	"github.com/sextant-ml/sextant/bench/harness"
+	"github.com/sextant-ml/sextant/bench/stores"
+	"github.com/sextant-ml/sextant/bench/workload"
+)
+
+// Chart latency targets.
+const (
+	targetWarmMedian = 20 * time.Millisecond
+	targetWarmP99    = 50 * time.Millisecond
+	targetCold       = 200 * time.Millisecond
+)
+
+// chartKey is the series every chart query draws.
+const chartKey = "train/loss"
+
+// chartPhase loads runs of one long loss curve each through the engine,
+// then serves them from a child process and times M4 chart queries over
+// all runs: warm, zoomed into random ranges, and first after a restart.
+func chartPhase(c config, r *report) error {
+	dir, err := os.MkdirTemp(c.workDir, "chart-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ids, load, err := loadChartRuns(c, filepath.Join(dir, "db"))
+	if err != nil {
+		return err
+	}
+	size, _ := stores.DirSize(dir)
+	points := c.chartRuns * c.chartPoints
+	r.add(table{
+		title:  fmt.Sprintf("Chart data: %d runs × %d points of %s, loaded through the engine", c.chartRuns, c.chartPoints, chartKey),
+		header: []string{"points", "load", "points/s", "MB on disk", "bytes/point"},
+		rows: [][]string{{fmt.Sprint(points), load.Round(time.Millisecond).String(),
+			rate(float64(points) / load.Seconds()), fmt.Sprintf("%.0f", float64(size)/1e6),
+			fmt.Sprintf("%.2f", float64(size)/float64(points))}},
+		notes: []string{"One key per row: the engine also stores _timestamp and _runtime for " +
+			"every row, so it writes three points per metric point here."},
+	})
+	return chartQueries(c, r, dir, ids)
+}
+
+// loadChartRuns writes the chart runs through the engine API, generating
+// each run just before it is written, and closes the store cleanly.
+func loadChartRuns(c config, dir string) ([]string, time.Duration, error) {
+	db, err := engine.Open(engine.Options{Dir: dir})
+	if err != nil {
+		return nil, 0, err
+	}
+	p := engine.Project{Name: stores.Project, Owner: "admin", Visibility: "private",
+		Created: time.Now()}
+	if err := db.CreateProject(p); err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	ids := make([]string, c.chartRuns)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("chart-%03d", i)
+		if _, err := db.CreateRun(engine.Run{Project: stores.Project, ID: ids[i]}); err != nil {
+			db.Close()
+			return nil, 0, err
+		}
+	}
+	progress("chart: loading %d runs × %d points", c.chartRuns, c.chartPoints)
+	start := time.Now()
+	err = forEachRun(c.writers, len(ids), func(i int) error {
+		spec := gen.Spec{Key: chartKey, Shape: gen.Loss, Format: gen.Float32,
+			NaNWarmup: 3, Seed: uint64(i + 1)}
+		run := workload.Run{ID: ids[i], Series: []workload.Series{gen.Series(spec, c.chartPoints, 1)}}
+		for _, b := range run.Batches(10*c.batchRows, workload.DefaultClock) {
+			if _, err := db.Append(stores.Project, b.Run, engineRows(b)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	elapsed := time.Since(start)
+	return ids, elapsed, errors.Join(err, db.Close())
+}
+
+// forEachRun calls fn for 0..n-1 from workers goroutines.
+func forEachRun(workers, n int, fn func(i int) error) error {
+	next := make(chan int)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for i := range n {
+		select {
+		case next <- i:
+		case err := <-errs:
+			close(next)
+			wg.Wait()
+			return err
+		}
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+func engineRows(b workload.Batch) []engine.Row {
+	rows := make([]engine.Row, len(b.Rows))
+	for i, row := range b.Rows {
+		m := make([]engine.Metric, len(row.Keys))
+		for j, k := range row.Keys {
+			m[j] = engine.Metric{Key: k, Value: row.Values[j]}
+		}
+		rows[i] = engine.Row{Step: row.Step, Time: row.Time, Metrics: m}
+	}
+	return rows
+}
+
+// chartQueries serves dir and times the queries.
+func chartQueries(c config, r *report, dir string, ids []string) error {
+	t := table{
+		title: fmt.Sprintf("Chart queries over HTTP: %d runs × %d points, width %d, M4",
+			c.chartRuns, c.chartPoints, c.width),
+		header: []string{"query", "n", "median", "p99", "max"},
+	}
+	full := harness.ChartQuery{Runs: ids, Keys: []string{chartKey}, X: "_step",
+		Width: c.width, Mode: "m4"}
+
+	// Cold: the first query after each start of the server.
+	var cold, ready harness.Latencies
+	var srv *harness.Server
+	for i := range c.restarts {
+		if srv != nil {
+			if _, err := srv.Stop(); err != nil {
+				return err
+			}
+		}
+		if c.dropCaches {
+			dropCaches()
+		}
+		var err error
+		if srv, err = startServer(dir); err != nil {
+			return err
+		}
+		ready = append(ready, srv.Ready)
+		d, ans, err := srv.NewClient(1).Chart(stores.Project, full)
+		if err != nil {
+			srv.Stop()
+			return fmt.Errorf("first chart query after start %d: %w", i+1, err)
+		}
+		if err := checkFull(ans, c); err != nil {
+			srv.Stop()
+			return err
+		}
+		cold = append(cold, d)
+	}
+	defer srv.Stop() //nolint:errcheck // the server is stopped once measured
+	client := srv.NewClient(1)
+
+	warm, err := timeQueries(client, c.queries, func(int) harness.ChartQuery { return full })
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(42, 1))
+	zoom, err := timeQueries(client, c.queries, func(int) harness.ChartQuery {
+		return zoomQuery(full, rng, c.chartPoints)
+	})
+	if err != nil {
+		return err
+	}
+	mem, _ := srv.Mem(client, false)
+	memGC, _ := srv.Mem(client, true)
+
+	t.rows = append(t.rows,
+		latencyRow("first after restart", cold),
+		latencyRow("full range, warm", warm),
+		latencyRow("random zoom", zoom),
+		latencyRow("server start (open)", ready))
+	t.notes = append(t.notes,
+		fmt.Sprintf("Targets: warm median ≤ %s: %s; warm p99 ≤ %s: %s; after restart ≤ %s: %s.",
+			ms(targetWarmMedian), met(warm.Quantile(0.5) <= targetWarmMedian),
+			ms(targetWarmP99), met(warm.Quantile(0.99) <= targetWarmP99),
+			ms(targetCold), met(cold.Quantile(1) <= targetCold)),
+		fmt.Sprintf("Server memory after the queries: RSS %s (peak %s), Go heap in use %s, "+
+			"%s after a GC.", mib(mem.RSS), mib(mem.PeakRSS), mib(mem.HeapInuse),
+			mib(memGC.HeapInuse)),
+		"Latency is from sending the request to reading the last byte of the answer, on "+
+			"one connection, one query at a time. Zooms span 0.1% to 50% of the steps, "+
+			"at a random place.")
+	if c.dropCaches {
+		t.notes = append(t.notes, "The operating system's page cache was dropped before "+
+			"each start.")
+	} else {
+		t.notes = append(t.notes, "The page cache was kept across restarts: the server "+
+			"restarts, the files stay in the operating system's memory.")
+	}
+	r.add(t)
+	return nil
+}
+
+func timeQueries(c *harness.Client, n int, q func(i int) harness.ChartQuery) (harness.Latencies, error) {
+	var out harness.Latencies
+	for i := range n {
+		d, _, err := c.Chart(stores.Project, q(i))
+		if err != nil {
+			return nil, fmt.Errorf("chart query %d: %w", i, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// zoomQuery picks a random range of 0.1% to 50% of the steps.
+func zoomQuery(full harness.ChartQuery, rng *rand.Rand, points int) harness.ChartQuery {
+	span := float64(points) * (0.001 + 0.499*rng.Float64())
+	lo := rng.Float64() * (float64(points) - span)
+	hi := lo + span
+	q := full
+	q.XMin, q.XMax = &lo, &hi
+	return q
+}
+
+// checkFull makes sure a full-range answer has every run and every finite
+// point counted, so that a fast wrong answer is not timed.
+func checkFull(ans harness.ChartAnswer, c config) error {
+	if len(ans.Series) != c.chartRuns {
+		return fmt.Errorf("chart answer has %d series, want %d", len(ans.Series), c.chartRuns)
+	}
+	for _, s := range ans.Series {
+		if want := c.chartPoints - 3; s.Count != want { // 3 NaN warm-up points
+			return fmt.Errorf("chart answer for %s counts %d points, want %d", s.Run, s.Count, want)
+		}
+		if len(s.X) > 4*c.width {
+			return fmt.Errorf("chart answer for %s has %d points, want ≤ %d", s.Run, len(s.X), 4*c.width)
+		}
+	}
+	return nil
+}
+
+func latencyRow(name string, l harness.Latencies) []string {
+	return []string{name, fmt.Sprint(len(l)), ms(l.Quantile(0.5)), ms(l.Quantile(0.99)),
+		ms(l.Quantile(1))}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
+
+// dropCaches asks Linux to drop its page cache, so that a start reads its
+// files from disk; it needs root and is skipped quietly otherwise.
+func dropCaches() {
+	_ = os.WriteFile("/proc/sys/vm/drop_caches", []byte("1\n"), 0o200)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/sextant-ml/sextant/engine"
+	"github.com/sextant-ml/sextant/server"
+
+	"github.com/sextant-ml/sextant/bench/harness"
+)
+
+// serveChild runs Sextant's server as `sextant serve` does, in this process,
+// which the benchmark started as its child so that the server's memory is
+// its own and a restart is a real one. It stores under dir/db, takes the
+// admin key from SEXTANT_ADMIN_KEY, listens on a free loopback port, prints
+// the address on stdout, and serves until SIGTERM; then it drains and closes
+// the store as `sextant serve` does.
+func serveChild(dir string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+
+	db, err := engine.Open(engine.Options{Dir: filepath.Join(dir, "db")})
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(db, server.Config{IngestRate: -1}, log)
+	if err == nil {
+		_, err = srv.Access().EnsureAdmin(os.Getenv("SEXTANT_ADMIN_KEY"))
+	}
+	var ln net.Listener
+	if err == nil {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		return errors.Join(err, db.Close())
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc(harness.MemPath, serveMem)
+	mux.Handle("/", srv.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln) //nolint:errcheck // ends with Shutdown below
+	fmt.Printf("listening %s\n", ln.Addr())
+
+	<-ctx.Done()
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return errors.Join(hs.Shutdown(sctx), db.Close())
+}
+
+// serveMem answers the process's memory figures.
+func serveMem(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("gc") != "" {
+		runtime.GC()
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m := harness.Mem{HeapInuse: ms.HeapInuse, HeapAlloc: ms.HeapAlloc, Sys: ms.Sys}
+	m.RSS, m.PeakRSS = harness.ProcMem(os.Getpid())
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(m) //nolint:errcheck // the client sees a short body
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/sextant-ml/sextant/bench/gen"
+	"github.com/sextant-ml/sextant/bench/harness"
+	"github.com/sextant-ml/sextant/bench/stores"
+	"github.com/sextant-ml/sextant/bench/workload"
+)
+
+// Targets from the design.
+const (
+	targetEngineRate = 3e6
+	targetHTTPRate   = 1.5e6
+	targetBytes      = 1.5
+)
+
+// syntheticRuns generates runs of keys dense keys and rows rows each, as
+// batches, before any clock starts.
+func syntheticRuns(prefix string, runs, rows, keys, batch int) ([]string, [][]workload.Batch) {
+	ids := make([]string, runs)
+	batches := make([][]workload.Batch, runs)
+	for i := range runs {
+		ids[i] = fmt.Sprintf("%s-%03d", prefix, i)
+		run := gen.Run(ids[i], uint64(i+1), keys, rows, 1)
+		batches[i] = run.Batches(batch, workload.DefaultClock)
+	}
+	return ids, batches
+}
+
+// ingestPhase writes the same synthetic workload through every store.
+func ingestPhase(c config, r *report) error {
+	t := table{
+		title: fmt.Sprintf("Ingest through the library API: %d writers, batches of %d rows × %d keys",
+			c.writers, c.batchRows, c.keys),
+		header: []string{"store", "points", "points/s", "Sextant ×", "close", "bytes/point"},
+	}
+	var sextant float64
+	for _, open := range selected(c) {
+		rows := c.peerRows
+		if open.Name == stores.SextantName {
+			rows = c.ingestRows
+		}
+		ids, runs := syntheticRuns("ingest", c.ingestRuns, rows, c.keys, c.batchRows)
+		progress("ingest: %s, %d points", open.Name, c.ingestRuns*rows*c.keys)
+		res := harness.Ingest(open, c.workDir, ids, harness.Plan(runs, c.writers), false)
+		if res.Err != nil {
+			t.rows = append(t.rows, []string{open.Name, "-", "-", "-", "-", "-"})
+			t.notes = append(t.notes, fmt.Sprintf("%s: %v", open.Name, res.Err))
+			continue
+		}
+		if open.Name == stores.SextantName {
+			sextant = res.Rate()
+			t.notes = append(t.notes, fmt.Sprintf("Target ≥ %s points/s through the engine: %s.",
+				rate(targetEngineRate), met(sextant >= targetEngineRate)))
+		}
+		t.rows = append(t.rows, []string{res.Store, fmt.Sprint(res.Points), rate(res.Rate()),
+			speedup(sextant, res.Rate()), res.Close.Round(time.Millisecond).String(),
+			fmt.Sprintf("%.2f", res.BytesPerPoint())})
+	}
+	t.notes = append(t.notes, "`Sextant ×`: Sextant's rate divided by the store's.")
+	r.add(t)
+	return nil
+}
+
+// sizePhase ingests the real curves into every store and measures them on
+// disk after a clean Close.
+func sizePhase(c config, r *report) error {
+	dir := dataDir(c)
+	runs, err := workload.LoadDir(dir)
+	if err != nil {
+		return fmt.Errorf("load real curves (set SEXTANT_DATA): %w", err)
+	}
+	ids := make([]string, len(runs))
+	batches := make([][]workload.Batch, len(runs))
+	points := 0
+	for i, run := range runs {
+		ids[i] = run.ID
+		batches[i] = run.Batches(c.batchRows, workload.DefaultClock)
+		points += run.Points()
+	}
+	t := table{
+		title: fmt.Sprintf("Real training curves (%d runs, %d points): size on disk after Close",
+			len(runs), points),
+		header: []string{"store", "bytes/point", "size ÷ Sextant", "MB", "points/s"},
+	}
+	var sextant float64
+	promTotal := "-"
+	for _, open := range selected(c) {
+		progress("size: %s", open.Name)
+		res := harness.Ingest(open, c.workDir, ids, harness.Plan(batches, c.writers), false)
+		if res.Err != nil {
+			t.rows = append(t.rows, []string{open.Name, "-", "-", "-", "-"})
+			t.notes = append(t.notes, fmt.Sprintf("%s: %v", open.Name, res.Err))
+			continue
+		}
+		bpp := res.BytesPerPoint()
+		if res.Total != res.Bytes {
+			promTotal = fmt.Sprintf("%.2f bytes/point", float64(res.Total)/float64(res.Points))
+		}
+		if open.Name == stores.SextantName {
+			sextant = bpp
+			t.notes = append(t.notes, fmt.Sprintf("Target ≤ %.1f bytes/point: %s.",
+				targetBytes, met(bpp <= targetBytes)))
+		}
+		t.rows = append(t.rows, []string{res.Store, fmt.Sprintf("%.2f", bpp),
+			speedup(bpp, sextant), fmt.Sprintf("%.1f", float64(res.Bytes)/1e6), rate(res.Rate())})
+	}
+	t.notes = append(t.notes, "Prometheus: its block only; with the write-ahead log and "+
+		"head chunks it leaves beside it, "+promTotal+".")
+	t.notes = append(t.notes, "Sextant's size includes the _timestamp and _runtime series it "+
+		"keeps for every row; points counts metric points only.")
+	r.add(t)
+	return nil
+}
+
+// speedup returns a/b as a ratio, or "-" when either is unknown.
+func speedup(a, b float64) string {
+	if a == 0 || b == 0 {
+		return "-"
+	}
+	return ratio(a / b)
+}
+
+func selected(c config) []stores.Opener {
+	all := stores.All()
+	if !c.peers {
+		return all[:1]
+	}
+	return all
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n",
+		append([]any{time.Now().Format("15:04:05")}, args...)...)
+}

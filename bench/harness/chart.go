@@ -1,0 +1,87 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+)
+
+// ChartQuery is the body of POST /api/v1/projects/{p}/charts.
+type ChartQuery struct {
+	Runs  []string `json:"runs"`
+	Keys  []string `json:"keys"`
+	X     string   `json:"x,omitempty"`
+	XMin  *float64 `json:"x_min,omitempty"`
+	XMax  *float64 `json:"x_max,omitempty"`
+	Width int      `json:"width"`
+	Mode  string   `json:"mode,omitempty"`
+}
+
+// ChartAnswer is the part of a chart answer the benchmark checks.
+type ChartAnswer struct {
+	Series []struct {
+		Run   string    `json:"run"`
+		Key   string    `json:"key"`
+		X     []float64 `json:"x"`
+		Count int       `json:"count"`
+	} `json:"series"`
+}
+
+// Chart sends q and returns the time until the whole answer was read, and
+// the answer decoded afterwards (decoding is the browser's work, not the
+// server's, so it is left out of the time).
+func (c *Client) Chart(project string, q ChartQuery) (time.Duration, ChartAnswer, error) {
+	body, err := json.Marshal(q)
+	if err != nil {
+		return 0, ChartAnswer{}, err
+	}
+	path := "/api/v1/projects/" + url.PathEscape(project) + "/charts"
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
+		c.Base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, ChartAnswer{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+
+	start := time.Now()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, ChartAnswer{}, err
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	elapsed := time.Since(start)
+	if err != nil {
+		return 0, ChartAnswer{}, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, ChartAnswer{}, &StatusError{Status: resp.StatusCode, Body: string(raw)}
+	}
+
+	var ans ChartAnswer
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return 0, ChartAnswer{}, fmt.Errorf("decode chart answer: %w", err)
+	}
+	return elapsed, ans, nil
+}
+
+// Latencies summarizes a set of timings.
+type Latencies []time.Duration
+
+// Quantile returns the q-quantile (0..1), nearest rank.
+func (l Latencies) Quantile(q float64) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	i := int(q*float64(len(s))+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
