@@ -91,7 +91,16 @@ func sizePhase(c config, r *report) error {
 	promTotal := "-"
 	for _, open := range selected(c) {
 		progress("size: %s", open.Name)
-		res := harness.Ingest(open, c.workDir, ids, harness.Plan(batches, c.writers), false)
+		keep := open.Name == stores.SextantName
+		res := harness.Ingest(open, c.workDir, ids, harness.Plan(batches, c.writers), keep)
+		if keep && res.Dir != "" {
+			if b, err := stores.Breakdown(res.Dir); err == nil {
+				t.notes = append(t.notes, "Sextant's records by key prefix: "+b+".")
+			}
+			if os.Getenv("BENCH_KEEP") == "" {
+				os.RemoveAll(res.Dir)
+			}
+		}
 		if res.Err != nil {
 			t.rows = append(t.rows, []string{open.Name, "-", "-", "-", "-"})
 			t.notes = append(t.notes, fmt.Sprintf("%s: %v", open.Name, res.Err))
