@@ -61,6 +61,8 @@ type Options struct {
 	IdleSeal time.Duration
 	// CacheBytes sizes the fastcache of decoded blocks.
 	CacheBytes int
+	// WALSegmentBytes rotates a write-ahead log segment past this size.
+	WALSegmentBytes int64
 }
 
 // Project is a named collection of runs, owned by a user or a team.

@@ -24,17 +24,18 @@ type blockRef struct {
 }
 
 // encodeSummaryValue returns the summary value of a block: version, hash
-// of the encoded block (8 bytes little-endian), then the summary.
+// of the encoded block (8 bytes little-endian), then the summary as
+// block.AppendSummary writes it.
 func encodeSummaryValue(hash uint64, st block.Stats, pyr []block.Bucket) []byte {
 	v := binary.LittleEndian.AppendUint64([]byte{summaryVersion}, hash)
-	return appendSummary(v, st, pyr)
+	return block.AppendSummary(v, st, pyr)
 }
 
 func decodeSummaryValue(v []byte) (uint64, block.Stats, []block.Bucket, error) {
 	if len(v) < 9 || v[0] != summaryVersion {
 		return 0, block.Stats{}, nil, fmt.Errorf("decode summary header: %w", ErrCorrupt)
 	}
-	st, pyr, err := decodeSummary(v[9:])
+	st, pyr, err := block.DecodeSummary(v[9:])
 	return binary.LittleEndian.Uint64(v[1:]), st, pyr, err
 }
 

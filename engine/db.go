@@ -11,6 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 
+	"github.com/sextant-ml/sextant/engine/block"
 	"github.com/sextant-ml/sextant/engine/wal"
 )
 
@@ -20,6 +21,8 @@ const (
 	DefaultHeadMaxPoints = 8192
 	DefaultIdleSeal      = time.Minute
 	DefaultCacheBytes    = 64 << 20
+	// DefaultWALSegmentBytes is the size past which a log segment rotates.
+	DefaultWALSegmentBytes = 64 << 20
 )
 
 // DB is the metric store: the run catalogue, the heads and the sealed blocks,
@@ -83,7 +86,7 @@ func Open(opts Options) (*DB, error) {
 		return nil, errors.Join(err, bdb.Close())
 	}
 	if !opts.InMemory {
-		if db.log, err = wal.Open(walDir(opts.Dir), walSegmentBytes); err != nil {
+		if db.log, err = wal.Open(walDir(opts.Dir), opts.WALSegmentBytes); err != nil {
 			return nil, errors.Join(err, bdb.Close())
 		}
 	}
@@ -96,11 +99,15 @@ func (o Options) withDefaults() Options {
 	if o.HeadMaxPoints <= 0 {
 		o.HeadMaxPoints = DefaultHeadMaxPoints
 	}
+	o.HeadMaxPoints = min(o.HeadMaxPoints, block.MaxPoints)
 	if o.IdleSeal <= 0 {
 		o.IdleSeal = DefaultIdleSeal
 	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = DefaultCacheBytes
+	}
+	if o.WALSegmentBytes <= 0 {
+		o.WALSegmentBytes = DefaultWALSegmentBytes
 	}
 	return o
 }

@@ -122,10 +122,10 @@ func (h *head) take() Points {
 // them; the rest move to new buffers. The head's minSeq stays exact while
 // the head is sorted, and is kept (too old, never too new) otherwise.
 func (h *head) takeFirst(n, limit int) Points {
+	h.normalize()
 	if n >= h.len() {
 		return h.take()
 	}
-	h.normalize()
 	p := Points{Steps: h.steps[:n], Values: h.values[:n]}
 	rest := h.len() - n
 	steps, values := headBuffers(max(rest, bigHead(limit)), limit)

@@ -79,3 +79,7 @@ func pointsOf(steps []int64, f func(int64) float64) Points {
 	}
 	return p
 }
+
+func constant(v float64) func(int64) float64 { return func(int64) float64 { return v } }
+
+func sine(s int64) float64 { return math.Sin(float64(s) / 10) }

@@ -9,13 +9,10 @@ import (
 	"github.com/sextant-ml/sextant/engine/wal"
 )
 
-// WAL sizing: a segment is rotated past walSegmentBytes; past
-// walMaxClosed closed segments, the runs that hold back the oldest one are
-// sealed, which bounds the log's disk use and the replay time on Open.
-const (
-	walSegmentBytes = 64 << 20
-	walMaxClosed    = 4
-)
+// walMaxClosed bounds the closed log segments: past it, the runs that hold
+// back the oldest one are sealed, which bounds the log's disk use and the
+// replay time on Open.
+const walMaxClosed = 4
 
 func walDir(dir string) string { return filepath.Join(dir, "wal") }
 

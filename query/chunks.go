@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/sextant-ml/sextant/engine"
 	"github.com/sextant-ml/sextant/engine/block"
@@ -95,17 +96,54 @@ func (d *stepDrawer) addBucket(c int, b *block.Bucket) {
 	d.m.add(c, point{x: float64(b.LastStep), y: b.Last, step: b.LastStep, idx: -1})
 }
 
-// points draws pts[lo:hi] one by one.
+// points draws pts[lo:hi] point by point: it clips them to the range,
+// cuts them where the column changes (binary search, columns being
+// monotonic in x) and folds each run of one column in a single pass.
 func (d *stepDrawer) points(pts engine.Points, lo, hi int) {
+	steps := pts.Steps
+	lo += sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) >= d.g.xMin })
+	hi = lo + sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) > d.g.xMax })
+	d.count += hi - lo
+	d.decoded += hi - lo
+	for lo < hi {
+		c := d.g.col(float64(steps[lo]))
+		end := hi
+		if d.g.col(float64(steps[hi-1])) != c {
+			end = lo + sort.Search(hi-lo, func(i int) bool {
+				return d.g.col(float64(steps[lo+i])) > c
+			})
+		}
+		d.fold(c, pts, lo, end)
+		lo = end
+	}
+}
+
+// fold adds the first, last, smallest and largest finite points of
+// pts[lo:hi], all of column c.
+func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) {
+	vals := pts.Values
+	first, last, mn, mx := -1, -1, -1, -1
 	for i := lo; i < hi; i++ {
-		x := float64(pts.Steps[i])
-		if !d.g.contains(x) {
+		v := vals[i]
+		if v-v != 0 { // NaN or an infinity
 			continue
 		}
-		d.count++
-		d.decoded++
-		if y := pts.Values[i]; isFinite(y) {
-			d.m.add(d.g.col(x), point{x: x, y: y, step: pts.Steps[i], idx: -1})
+		if first < 0 {
+			first, mn, mx = i, i, i
 		}
+		last = i
+		if v < vals[mn] {
+			mn = i
+		}
+		if v > vals[mx] {
+			mx = i
+		}
+	}
+	if first < 0 {
+		return
+	}
+	for _, i := range [4]int{first, mn, mx, last} {
+		s := pts.Steps[i]
+		d.m.add(c, point{x: float64(s), y: vals[i], step: s, idx: -1})
 	}
 }

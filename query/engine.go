@@ -29,8 +29,8 @@ type Options struct {
 	// Workers bounds the series drawn at once by one query; default
 	// GOMAXPROCS.
 	Workers int
-	// CacheBytes sizes the cache of finished answers; default 64 MiB,
-	// negative disables it.
+	// CacheBytes sizes the cache of finished answers; default 256 MiB,
+	// allocated as it fills; negative disables it.
 	CacheBytes int
 	// MaxRawPoints is the most points mode raw returns; default
 	// MaxRawPoints.
@@ -58,7 +58,7 @@ func NewEngine(src Source, opts Options) *Engine {
 	}
 	switch {
 	case opts.CacheBytes == 0:
-		e.cache = fastcache.New(64 << 20)
+		e.cache = fastcache.New(256 << 20)
 	case opts.CacheBytes > 0:
 		e.cache = fastcache.New(opts.CacheBytes)
 	}

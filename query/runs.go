@@ -26,6 +26,7 @@ type RunsQuery struct {
 	Desc   bool
 	Limit  int    // 0 means DefaultRunsLimit
 	Cursor string // the Next of the previous page
+	All    bool   // every matching run in one page: Limit and Cursor unused
 }
 
 // RunsPage is one page of runs and the cursor of the next, "" at the end.
@@ -160,6 +161,9 @@ func SelectRuns(runs []*engine.Run, q RunsQuery) (RunsPage, error) {
 		})
 	}
 	end := min(start+limit, len(picked))
+	if q.All {
+		start, end = 0, len(picked)
+	}
 	page := RunsPage{Runs: make([]*engine.Run, 0, end-start)}
 	for _, e := range picked[start:end] {
 		page.Runs = append(page.Runs, e.run)

@@ -15,12 +15,13 @@ type memSource struct {
 	chunkSize int
 	runs      map[string]*engine.Run
 	series    map[[2]string]engine.Points
+	chunks    map[[2]string][]*engine.Chunk
 	reads     atomic.Int64 // points returned by Read
 }
 
 func newMemSource(chunkSize int) *memSource {
 	return &memSource{chunkSize: chunkSize, runs: map[string]*engine.Run{},
-		series: map[[2]string]engine.Points{}}
+		series: map[[2]string]engine.Points{}, chunks: map[[2]string][]*engine.Chunk{}}
 }
 
 // add stores a series and keeps the run's summary as the engine would.
@@ -32,6 +33,13 @@ func (m *memSource) add(run, key string, p engine.Points) {
 		m.runs[run] = r
 	}
 	m.series[[2]string{run, key}] = p
+	var chunks []*engine.Chunk
+	for a := 0; a < p.Len(); a += m.chunkSize {
+		b := min(a+m.chunkSize, p.Len())
+		chunks = append(chunks, engine.NewChunk(engine.Points{Steps: p.Steps[a:b],
+			Values: p.Values[a:b]}))
+	}
+	m.chunks[[2]string{run, key}] = chunks
 	if p.Len() == 0 {
 		return
 	}
@@ -81,16 +89,14 @@ func (m *memSource) Read(project, run, key string, lo, hi int64) (engine.Points,
 
 func (m *memSource) Scan(project, run, key string, lo, hi int64,
 	fn func(*engine.Chunk) error) error {
-	p, ok := m.series[[2]string{run, key}]
+	chunks, ok := m.chunks[[2]string{run, key}]
 	if !ok {
 		return fmt.Errorf("series %s/%s: %w", run, key, engine.ErrNotFound)
 	}
-	for a := 0; a < p.Len(); a += m.chunkSize {
-		b := min(a+m.chunkSize, p.Len())
-		if p.Steps[b-1] < lo || p.Steps[a] > hi {
+	for _, ch := range chunks {
+		if ch.Stats.MaxStep < lo || ch.Stats.MinStep > hi {
 			continue
 		}
-		ch := engine.NewChunk(engine.Points{Steps: p.Steps[a:b], Values: p.Values[a:b]})
 		if err := fn(ch); err != nil {
 			return err
 		}

@@ -66,6 +66,10 @@ var accessMatrix = map[string]matrixCase{
 	"DELETE /api/v1/projects/:project/runs/:run": {want: allowed(204), freshRun: true},
 	"POST /api/v1/projects/:project/runs/:run/history": {body: `{"rows":[{"a":1}]}`,
 		want: allowed(200)},
+	"POST /api/v1/projects/:project/charts": {body: `{"runs":["run1"],"keys":["a"]}`,
+		want: allowed(200)},
+	"GET /api/v1/projects/:project/runs":              {want: allowed(200)},
+	"GET /api/v1/projects/:project/runs/:run/history": {want: allowed(200)},
 }
 
 // TestAccessMatrix walks every route of the router with every role and

@@ -1,6 +1,108 @@
 package server
 
-import "github.com/gin-gonic/gin"
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
 
-// Stub: the query helper fills this file.
-func (s *Server) registerCharts(g *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"github.com/sextant-ml/sextant/query"
+)
+
+// arrowMIME is the media type of Arrow IPC streams, asked for with Accept.
+const arrowMIME = "application/vnd.apache.arrow.stream"
+
+// chartEngines holds each Server's chart query engine, made once by
+// registerCharts, so that the answer cache is shared by every request.
+// TODO: move this into a Server field once the server helper adds one; a
+// package map keeps every Server ever built alive in tests.
+var chartEngines sync.Map // *Server -> *query.Engine
+
+// queries returns the server's chart query engine.
+func (s *Server) queries() *query.Engine {
+	if e, ok := chartEngines.Load(s); ok {
+		return e.(*query.Engine)
+	}
+	e, _ := chartEngines.LoadOrStore(s, query.NewEngine(s.db, query.Options{}))
+	return e.(*query.Engine)
+}
+
+func (s *Server) registerCharts(g *gin.RouterGroup) {
+	chartEngines.Store(s, query.NewEngine(s.db, query.Options{}))
+	g.POST("/projects/:project/charts", s.handle(s.postChart))
+}
+
+// postChart answers a chart query over a readable project.
+func (s *Server) postChart(c *gin.Context) error {
+	p, err := s.projectForRead(c)
+	if err != nil {
+		return err
+	}
+	var req query.ChartRequest
+	if err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	return s.answerChart(c, p.Name, req)
+}
+
+// chartBuffers recycles the buffers JSON answers are built in.
+var chartBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// answerChart answers a chart query as JSON (from the answer cache when it
+// can) or as Arrow when the request accepts it. Share links call it too,
+// once they have checked that the query is part of the shared report.
+func (s *Server) answerChart(c *gin.Context, project string, req query.ChartRequest) error {
+	if wantsArrow(c) {
+		res, err := s.queries().Chart(project, req)
+		if err != nil {
+			return queryError(err)
+		}
+		c.Header("Content-Type", arrowMIME)
+		c.Status(http.StatusOK)
+		return s.streamed(c, res.WriteArrow(c.Writer))
+	}
+	buf := chartBuffers.Get().(*[]byte)
+	defer chartBuffers.Put(buf)
+	out, err := s.queries().ChartJSON((*buf)[:0], project, req)
+	if err != nil {
+		return queryError(err)
+	}
+	*buf = out
+	c.Data(http.StatusOK, "application/json; charset=utf-8", out)
+	return nil
+}
+
+// wantsArrow reports whether the request asks for an Arrow IPC stream.
+func wantsArrow(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), arrowMIME) || c.Query("format") == "arrow"
+}
+
+// queryError maps the query layer's own error kinds; engine errors pass
+// through to the common mapping.
+func queryError(err error) error {
+	if errors.Is(err, query.ErrTooLarge) {
+		return errTooLarge("%s", strings.TrimSuffix(err.Error(), ": too large"))
+	}
+	return err
+}
+
+// streamed handles the error of an answer written as it is made: before
+// the first byte it becomes the usual error answer; after it the answer is
+// cut short, which the client sees as a broken stream, and the cause is
+// logged.
+func (s *Server) streamed(c *gin.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if c.Writer.Size() <= 0 {
+		c.Writer.Header().Del("Content-Type")
+		return queryError(err)
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelError, "stream cut short",
+		slog.String("path", c.Request.URL.Path), slog.String("err", err.Error()))
+	c.Abort()
+	return nil
+}

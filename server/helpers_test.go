@@ -29,7 +29,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 	if err != nil {
 		t.Fatalf("engine.Open: %v", err)
 	}
-	srv, err := New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := New(db, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -106,7 +106,7 @@ func (s *Server) readBody(r *http.Request, buf *bytes.Buffer) error {
 		if err != nil {
 			return errInvalid("content-encoding: gzip body: %v", err)
 		}
-		defer zr.Close()
+		defer func() { _ = zr.Close() }() // a read error was reported already
 		src = zr
 	default:
 		return errInvalid("content-encoding: %q: want gzip or none", enc)

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -80,16 +78,14 @@ func (s *Server) observe(c *gin.Context) {
 
 // metrics writes the figures in the Prometheus text exposition format.
 func (s *Server) metrics(c *gin.Context) {
-	c.Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	c.Status(http.StatusOK)
-	w := bufio.NewWriter(c.Writer)
-	s.stats.writeRequests(w)
-	s.stats.writeIngest(w)
-	s.writeEngineStats(w)
-	_ = w.Flush() // a client that went away is no error of ours
+	b := s.stats.appendRequests(nil)
+	b = s.stats.appendIngest(b)
+	b = s.appendEngineStats(b)
+	c.Data(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b)
 }
 
-func (st *stats) writeRequests(w io.Writer) {
+// appendRequests appends the request counters and latency histograms.
+func (st *stats) appendRequests(b []byte) []byte {
 	st.mu.Lock()
 	keys := make([]routeKey, 0, len(st.requests))
 	hists := make(map[routeKey]latency, len(st.requests))
@@ -109,35 +105,37 @@ func (st *stats) writeRequests(w io.Writer) {
 		return a.status < b.status
 	})
 
-	header(w, "sextant_http_requests_total", "counter",
+	b = appendHeader(b, "sextant_http_requests_total", "counter",
 		"HTTP requests answered, by route template, method and status.")
 	for _, k := range keys {
-		fmt.Fprintf(w, "sextant_http_requests_total{%s} %d\n", k.labels(), hists[k].count)
+		b = fmt.Appendf(b, "sextant_http_requests_total{%s} %d\n", k.labels(), hists[k].count)
 	}
-	header(w, "sextant_http_request_duration_seconds", "histogram",
+	b = appendHeader(b, "sextant_http_request_duration_seconds", "histogram",
 		"Time to answer an HTTP request, by route template, method and status.")
 	for _, k := range keys {
-		writeHistogram(w, "sextant_http_request_duration_seconds", k.labels(), hists[k])
+		b = appendHistogram(b, "sextant_http_request_duration_seconds", k.labels(), hists[k])
 	}
+	return b
 }
 
 func (k routeKey) labels() string {
 	return fmt.Sprintf("route=%q,method=%q,status=\"%d\"", k.route, k.method, k.status)
 }
 
-func writeHistogram(w io.Writer, name, labels string, h latency) {
+func appendHistogram(b []byte, name, labels string, h latency) []byte {
 	var cum uint64
 	for i, le := range latencyBounds {
 		cum += h.buckets[i]
-		fmt.Fprintf(w, "%s_bucket{%s,le=\"%s\"} %d\n", name, labels,
+		b = fmt.Appendf(b, "%s_bucket{%s,le=\"%s\"} %d\n", name, labels,
 			strconv.FormatFloat(le, 'g', -1, 64), cum)
 	}
-	fmt.Fprintf(w, "%s_bucket{%s,le=\"+Inf\"} %d\n", name, labels, h.count)
-	fmt.Fprintf(w, "%s_sum{%s} %g\n", name, labels, h.sum)
-	fmt.Fprintf(w, "%s_count{%s} %d\n", name, labels, h.count)
+	b = fmt.Appendf(b, "%s_bucket{%s,le=\"+Inf\"} %d\n", name, labels, h.count)
+	b = fmt.Appendf(b, "%s_sum{%s} %g\n", name, labels, h.sum)
+	return fmt.Appendf(b, "%s_count{%s} %d\n", name, labels, h.count)
 }
 
-func (st *stats) writeIngest(w io.Writer) {
+// appendIngest appends the ingest counters.
+func (st *stats) appendIngest(b []byte) []byte {
 	counters := []struct {
 		name, help string
 		v          uint64
@@ -150,11 +148,12 @@ func (st *stats) writeIngest(w io.Writer) {
 			st.rateLimited.Load()},
 	}
 	for _, m := range counters {
-		header(w, m.name, "counter", m.help)
-		fmt.Fprintf(w, "%s %d\n", m.name, m.v)
+		b = appendHeader(b, m.name, "counter", m.help)
+		b = fmt.Appendf(b, "%s %d\n", m.name, m.v)
 	}
+	return b
 }
 
-func header(w io.Writer, name, typ, help string) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+func appendHeader(b []byte, name, typ, help string) []byte {
+	return fmt.Appendf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 }

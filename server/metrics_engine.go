@@ -1,12 +1,9 @@
 package server
 
-import (
-	"fmt"
-	"io"
-)
+import "fmt"
 
-// writeEngineStats writes the engine's figures.
-func (s *Server) writeEngineStats(w io.Writer) {
+// appendEngineStats appends the engine's figures.
+func (s *Server) appendEngineStats(b []byte) []byte {
 	st := s.db.Stats()
 	figures := []struct {
 		name, typ, help string
@@ -36,7 +33,8 @@ func (s *Server) writeEngineStats(w io.Writer) {
 		{"sextant_engine_projects", "gauge", "Projects in the catalogue.", float64(st.Projects)},
 	}
 	for _, f := range figures {
-		header(w, f.name, f.typ, f.help)
-		fmt.Fprintf(w, "%s %g\n", f.name, f.v)
+		b = appendHeader(b, f.name, f.typ, f.help)
+		b = fmt.Appendf(b, "%s %g\n", f.name, f.v)
 	}
+	return b
 }

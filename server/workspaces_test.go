@@ -209,7 +209,8 @@ func TestWorkspaceCopy(t *testing.T) {
 
 	var got workspace.Workspace
 	e.want(http.StatusOK, "bob", "POST", wsPath+"/me/copy", map[string]string{"from": "ana"}, &got)
-	if got.Owner != "bob" || got.Spec.Sections[0].Name != "ana's" || got.Revision != bob.Revision+1 {
+	if got.Owner != "bob" || got.Spec.Sections[0].Name != "ana's" ||
+		got.Revision != bob.Revision+1 {
 		t.Fatalf("copy from ana = owner %q %q rev %d, want bob \"ana's\" rev %d", got.Owner,
 			got.Spec.Sections[0].Name, got.Revision, bob.Revision+1)
 	}

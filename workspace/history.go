@@ -225,7 +225,7 @@ func loadEntry(txn *badger.Txn, project, owner string, h head) (Workspace, error
 	}
 	spec, err := Decode(b[1:])
 	if err != nil {
-		return Workspace{}, fmt.Errorf("entry %d: %w: %v", h.pos, ErrCorrupt, err)
+		return Workspace{}, fmt.Errorf("entry %d: %w: %s", h.pos, ErrCorrupt, err.Error())
 	}
 	return workspaceAt(owner, h, spec), nil
 }

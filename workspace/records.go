@@ -35,7 +35,7 @@ func decodeRecord(b []byte, v any) error {
 		return fmt.Errorf("decode record: format byte: %w", ErrCorrupt)
 	}
 	if err := json.Unmarshal(b[1:], v); err != nil {
-		return fmt.Errorf("decode record: %w: %v", ErrCorrupt, err)
+		return fmt.Errorf("decode record: %w: %s", ErrCorrupt, err.Error())
 	}
 	return nil
 }

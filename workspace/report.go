@@ -216,20 +216,24 @@ func (b *Block) Keys() []string {
 // Resolver returns the runs a run set selects now, summaries included.
 type Resolver func(RunSet) ([]*engine.Run, error)
 
-// Freeze sets the snapshot of every panels block of a static report from
-// the runs resolve selects now, and clears it in a dynamic one.
+// Freeze resolves the run set of every panels block, so that a bad one is
+// refused at save time whatever the mode, and sets the snapshot of each
+// panels block of a static report from the runs resolve selects now; a
+// dynamic report keeps none.
 func (r *Report) Freeze(resolve Resolver, now time.Time) error {
 	for i := range r.Blocks {
 		b := &r.Blocks[i]
 		b.Snapshot = nil
-		if b.Type != BlockPanels || r.Mode != ModeStatic {
+		if b.Type != BlockPanels {
 			continue
 		}
 		runs, err := resolve(*b.Runs)
 		if err != nil {
 			return fmt.Errorf("blocks[%d].runs: %w", i, err)
 		}
-		b.Snapshot = snapshotOf(runs, b.Keys(), now)
+		if r.Mode == ModeStatic {
+			b.Snapshot = snapshotOf(runs, b.Keys(), now)
+		}
 	}
 	return nil
 }

@@ -23,6 +23,10 @@ type Source interface {
 // shows: its project, its runs and the keys of its panels (and the
 // reserved x-axes), and in a static report only the points at or below
 // each series' snapshot bound. Anything else is ErrNotFound.
+//
+// TODO: a point written at or below a bound after the save (a rewritten
+// step, or a late row of an earlier step) still shows in a static report;
+// excluding it needs the engine to tell when each point was written.
 type Scope struct {
 	src     Source
 	project string

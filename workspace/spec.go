@@ -87,6 +87,14 @@ const (
 	SmoothGaussian = "gaussian" // Gaussian kernel, its width in points
 )
 
+// Synonyms that specs may hold, as the web UI first wrote them; they mean
+// the same as the names chart queries take (twema, tag, std).
+const (
+	smoothTimeEMAAlias = "time_ema"
+	groupTagsAlias     = "tags"
+	bandStdAlias       = "stddev"
+)
+
 // Smoothing is a line panel's smoothing, with the fields and meanings of a
 // chart query's smoothing (docs/api.md). Version 2 specs held a bare EMA
 // weight instead.
@@ -95,7 +103,8 @@ type Smoothing struct {
 	Type string `json:"type"`
 	// Weight, for ema and twema, in [0, 1): 0 leaves the data as it is.
 	Weight float64 `json:"weight,omitempty"`
-	// Window, for mean, in points, at least 1.
+	// Window, for mean, in points, at least 1; for gaussian, when Sigma is
+	// not set, the width of the kernel, four sigmas.
 	Window int `json:"window,omitempty"`
 	// Sigma, for gaussian, in points, above 0.
 	Sigma float64 `json:"sigma,omitempty"`

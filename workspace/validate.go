@@ -248,30 +248,43 @@ func checkRange(field string, lo, hi *float64) error {
 func (sm *Smoothing) validate(field string) error {
 	set := map[string]bool{"weight": sm.Weight != 0, "window": sm.Window != 0,
 		"sigma": sm.Sigma != 0}
-	var own string
+	own := map[string]bool{}
 	switch sm.Type {
-	case SmoothEMA, SmoothTimeEMA:
-		own = "weight"
+	case SmoothEMA, SmoothTimeEMA, smoothTimeEMAAlias:
+		own["weight"] = true
 		if !(sm.Weight >= 0 && sm.Weight < 1) {
 			return invalid(field+".weight", "%g is outside [0, 1)", sm.Weight)
 		}
 	case SmoothMean:
-		own = "window"
+		own["window"] = true
 		if sm.Window < 1 || sm.Window > MaxWindow {
 			return invalid(field+".window", "%d is outside [1, %d]", sm.Window, MaxWindow)
 		}
 	case SmoothGaussian:
-		own = "sigma"
-		if !(sm.Sigma > 0 && sm.Sigma <= MaxSigma) {
-			return invalid(field+".sigma", "%g is outside (0, %d]", sm.Sigma, MaxSigma)
+		own["sigma"], own["window"] = true, true
+		if err := sm.validateGaussian(field); err != nil {
+			return err
 		}
 	default:
 		return invalid(field+".type", "%q is not one of ema, twema, mean, gaussian", sm.Type)
 	}
 	for _, name := range []string{"weight", "window", "sigma"} {
-		if set[name] && name != own {
+		if set[name] && !own[name] {
 			return invalid(field+"."+name, "not an option of %s smoothing", sm.Type)
 		}
+	}
+	return nil
+}
+
+// validateGaussian wants a sigma, or a window whose quarter is the sigma.
+func (sm *Smoothing) validateGaussian(field string) error {
+	switch {
+	case sm.Sigma == 0 && sm.Window == 0:
+		return invalid(field+".sigma", "missing: give sigma or window")
+	case sm.Sigma != 0 && !(sm.Sigma > 0 && sm.Sigma <= MaxSigma):
+		return invalid(field+".sigma", "%g is outside (0, %d]", sm.Sigma, MaxSigma)
+	case sm.Window != 0 && (sm.Window < 1 || sm.Window > 4*MaxSigma):
+		return invalid(field+".window", "%d is outside [1, %d]", sm.Window, 4*MaxSigma)
 	}
 	return nil
 }
@@ -286,13 +299,14 @@ func (g *Grouping) validate(field string) error {
 	if err := checkOneOf(field+".agg", g.Agg, "", "mean", "median"); err != nil {
 		return err
 	}
-	return checkOneOf(field+".band", g.Band, "", "minmax", "std", "stderr", "none")
+	return checkOneOf(field+".band", g.Band, "", "minmax", "std", "stderr", "none",
+		bandStdAlias)
 }
 
 // checkGroupBy accepts the run fields that runs can be grouped by.
 func checkGroupBy(field, by string) error {
 	switch {
-	case by == "" || by == "group" || by == "job_type" || by == "tag":
+	case by == "" || by == "group" || by == "job_type" || by == "tag" || by == groupTagsAlias:
 		return nil
 	case strings.HasPrefix(by, "config.") && len(by) > len("config."):
 		return nil

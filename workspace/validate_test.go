@@ -35,7 +35,8 @@ func TestDecodeValid(t *testing.T) {
 		t.Errorf("Decode(valid spec): %d panels, want 5", got)
 	}
 	if s.Sections[0].Panels[0].Smoothing.Weight != 0.6 {
-		t.Errorf("Decode(valid spec): smoothing %+v, want ema 0.6", s.Sections[0].Panels[0].Smoothing)
+		t.Errorf("Decode(valid spec): smoothing %+v, want ema 0.6",
+			s.Sections[0].Panels[0].Smoothing)
 	}
 }
 
@@ -72,6 +73,9 @@ func TestDecodeInvalid(t *testing.T) {
 			"sections[0].panels[0].smoothing.weight"},
 		{"gaussian without sigma", `"type": "ema", "weight": 0.6`, `"type": "gaussian"`,
 			"sections[0].panels[0].smoothing.sigma"},
+		{"mean with sigma", `"type": "ema", "weight": 0.6`,
+			`"type": "mean", "window": 3, "sigma": 1`,
+			"sections[0].panels[0].smoothing.sigma"},
 		{"bad group", `"by": "config.lr"`, `"by": "color"`, "sections[0].panels[0].grouping.by"},
 		{"bad band", `"band": "std"`, `"band": "iqr"`, "sections[0].panels[0].grouping.band"},
 		{"text on line", `"log_y": true`, `"log_y": true, "text": "x"`,
@@ -103,6 +107,26 @@ func TestDecodeInvalid(t *testing.T) {
 				t.Errorf("Decode(%s) = %q, want it to name %q", tt.name, err, tt.field)
 			}
 		})
+	}
+}
+
+// TestDecodeSynonyms accepts the spellings the web UI first wrote.
+func TestDecodeSynonyms(t *testing.T) {
+	for _, c := range []struct{ old, new string }{
+		{`"type": "ema"`, `"type": "time_ema"`},
+		{`"type": "ema", "weight": 0.6`, `"type": "gaussian", "window": 8`},
+		{`"type": "ema", "weight": 0.6`, `"type": "gaussian", "sigma": 2`},
+		{`"band": "std"`, `"band": "stddev"`},
+		{`"by": "config.lr"`, `"by": "tags"`},
+		{`"group_by": "job_type"`, `"group_by": "tags"`},
+	} {
+		in := strings.Replace(validSpecJSON, c.old, c.new, 1)
+		if in == validSpecJSON {
+			t.Fatalf("case %q not found", c.old)
+		}
+		if _, err := Decode([]byte(in)); err != nil {
+			t.Errorf("Decode(spec with %s) = %v, want nil", c.new, err)
+		}
 	}
 }
 

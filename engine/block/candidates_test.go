@@ -23,6 +23,7 @@ var candidates = []candidate{
 	{"chosen, zstd better", withLevel(zstd.SpeedBetterCompression, true), Decode},
 	{"chosen, zstd best", withLevel(zstd.SpeedBestCompression, true), Decode},
 	{"chosen, zstd skips raw-looking literals", withLevel(zstd.SpeedFastest, false), Decode},
+	{"chosen, one zstd frame a column", withOneFrame, nil},
 	{"gorilla (Prometheus XOR)", encodeGorilla, nil},
 	{"zstd over raw columns", encodeRawZstd, nil},
 	{"delta steps, XOR, zstd", encodeXorZstd, nil},
@@ -44,6 +45,22 @@ func withLevel(level zstd.EncoderLevel, allLit bool) func([]byte, []int64, []flo
 		defer func() { encoder = saved }()
 		return Encode(dst, steps, values)
 	}
+}
+
+// withOneFrame is Encode with all planes of a column in one zstd frame.
+func withOneFrame(dst []byte, steps []int64, values []float64) []byte {
+	packPlanes = func(dst, planes []byte, n int, s *scratch) ([]byte, int) {
+		if n < minZstd {
+			return append(dst, planes...), packRaw
+		}
+		z := encoder.EncodeAll(planes, nil)
+		if len(z)+binary.MaxVarintLen32 >= len(planes) {
+			return append(dst, planes...), packRaw
+		}
+		return append(binary.AppendUvarint(dst, uint64(len(z))), z...), packZstd
+	}
+	defer func() { packPlanes = appendPlanes }()
+	return Encode(dst, steps, values)
 }
 
 // zstdOf compresses b with the package encoder, as the candidates do.

@@ -46,8 +46,9 @@ func Decode(src []byte, steps []int64, values []float64) ([]int64, []float64, er
 		r.fail(fmt.Sprintf("version %d", v))
 	}
 	n := r.count("point count", MaxPoints)
-	if r.err != nil || n == 0 {
-		return steps, values, decodeErr(r)
+	if n == 0 {
+		r.end()
+		return steps, values, decodeErr(r.err)
 	}
 
 	s := getScratch()
@@ -55,21 +56,16 @@ func Decode(src []byte, steps []int64, values []float64) ([]int64, []float64, er
 	steps0, values0 := len(steps), len(values)
 	steps = readInts(&r, steps, n, s)
 	values = readValues(&r, values, n, s)
-	if r.err == nil && len(r.b) > 0 {
-		r.fail("trailing bytes")
-	}
+	r.end()
 	if r.err != nil {
-		return steps[:steps0], values[:values0], decodeErr(r)
+		return steps[:steps0], values[:values0], decodeErr(r.err)
 	}
 	return steps, values, nil
 }
 
-func decodeErr(r reader) error {
-	if r.err == nil {
-		if len(r.b) > 0 {
-			return fmt.Errorf("decode block: trailing bytes: %w", ErrCorrupt)
-		}
+func decodeErr(err error) error {
+	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("decode block: %w", r.err)
+	return fmt.Errorf("decode block: %w", err)
 }

@@ -14,8 +14,8 @@
 //	values   value column of the n values
 //
 // An integer column (ints.go) holds int64s as their 0th, 1st or 2nd
-// differences, whichever is smallest, minus their smallest difference;
-// evenly spaced steps become a width of 0 and cost 4 to 6 bytes in all:
+// differences, whichever looks smallest, minus their smallest difference;
+// evenly spaced steps become a width of 0 and cost a few bytes in all:
 //
 //	byte     width w (bits 0-3) | packing (bits 4-5) | order d (bits 6-7)
 //	varint   d seeds, then the base

@@ -49,7 +49,7 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 		dst = binary.AppendVarint(dst, seed)
 	}
 	dst = binary.AppendVarint(dst, base)
-	dst, packing := appendPlanes(dst, planes, len(u), s)
+	dst, packing := packPlanes(dst, planes, len(u), s)
 	dst[head] = byte(w | packing<<4 | d<<6)
 	return dst
 }
@@ -65,20 +65,33 @@ func difference(x []int64) {
 const orderSample = 1024
 
 // bestOrder estimates the bits of each order by the sum of the bit lengths
-// of its zigzagged differences, over a sample of about orderSample points,
-// and picks the cheapest. A single value is all base; two are a seed and a
-// base.
+// of its differences from their mean, over a sample of about orderSample
+// points, and picks the cheapest. A single value is all base; two are a
+// seed and a base.
 func bestOrder(x []int64) int {
 	if len(x) < 3 {
 		return max(len(x)-1, 0)
 	}
-	var cost [maxOrder + 1]int
 	stride := max(1, len(x)/orderSample)
+	var mean [maxOrder + 1]float64
+	k := 0
 	for i := 2; i < len(x); i += stride {
-		d1 := x[i] - x[i-1]
-		cost[0] += bits.Len64(zigzag(x[i] - x[0]))
-		cost[1] += bits.Len64(zigzag(d1))
-		cost[2] += bits.Len64(zigzag(d1 - (x[i-1] - x[i-2])))
+		d := diffsAt(x, i)
+		for o := range d {
+			mean[o] += float64(d[o])
+		}
+		k++
+	}
+	var center [maxOrder + 1]int64
+	for o := range mean {
+		center[o] = int64(mean[o] / float64(k))
+	}
+	var cost [maxOrder + 1]int
+	for i := 2; i < len(x); i += stride {
+		d := diffsAt(x, i)
+		for o := range d {
+			cost[o] += bits.Len64(zigzag(d[o] - center[o]))
+		}
 	}
 	best := 0
 	for d := 1; d <= maxOrder; d++ {
@@ -87,6 +100,12 @@ func bestOrder(x []int64) int {
 		}
 	}
 	return best
+}
+
+// diffsAt returns x[i] and its first and second differences at i >= 2.
+func diffsAt(x []int64, i int) [maxOrder + 1]int64 {
+	d1 := x[i] - x[i-1]
+	return [maxOrder + 1]int64{x[i], d1, d1 - (x[i-1] - x[i-2])}
 }
 
 func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }

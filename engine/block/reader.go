@@ -20,6 +20,13 @@ func (r *reader) fail(what string) {
 	r.b = nil
 }
 
+// end fails when bytes are left over.
+func (r *reader) end() {
+	if len(r.b) > 0 {
+		r.fail("trailing bytes")
+	}
+}
+
 func (r *reader) byte(what string) byte {
 	if len(r.b) < 1 {
 		r.fail(what)

@@ -16,7 +16,8 @@ import (
 //
 // zstd sees one plane at a time so that its Huffman table fits that plane:
 // the low byte of a noisy value is nearly uniform while the high bytes are
-// skewed, and one table over both costs about two bits a byte more.
+// skewed. On the real curves one frame for all planes of a column costs 1.170
+// bytes a point against 1.089 (docs/format/block.md).
 
 const (
 	packRaw  = 0
@@ -58,6 +59,10 @@ func mustDecoder() *zstd.Decoder {
 	}
 	return d
 }
+
+// packPlanes packs the planes of integer columns; the measurement of
+// rejected packings swaps it.
+var packPlanes = appendPlanes
 
 // appendPlanes appends the n-value planes packed the smaller way and
 // returns the packing it chose.

@@ -76,7 +76,7 @@ func readExceptions(r *reader, n int, s *scratch) []exception {
 	index := 0
 	for j := 0; j < m && r.err == nil; j++ {
 		gap := r.count("exception index", n)
-		if j > 0 && gap == 0 || index+gap >= n {
+		if (j > 0 && gap == 0) || index+gap >= n {
 			r.fail("exception index")
 			break
 		}

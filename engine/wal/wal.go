@@ -72,6 +72,7 @@ type Log struct {
 	cond    *sync.Cond
 	synced  uint64 // every ticket up to this one is durable
 	syncing bool
+	syncs   uint64 // fsyncs done by WaitSync
 	err     error
 }
 
@@ -134,12 +135,10 @@ func (l *Log) startSegment(i int) error {
 	}
 	hdr := append([]byte(magic), version, 0, 0)
 	if _, err := f.Write(hdr); err != nil {
-		f.Close()
-		return fmt.Errorf("write wal header: %w", err)
+		return errors.Join(fmt.Errorf("write wal header: %w", err), f.Close())
 	}
 	if err := syncDir(l.dir); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	l.files[i], l.active, l.size = f, i, headerSize
 	return nil
@@ -150,11 +149,10 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("sync wal dir: %w", err)
 	}
-	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync wal dir: %w", err)
+		return errors.Join(fmt.Errorf("sync wal dir: %w", err), d.Close())
 	}
-	return nil
+	return d.Close()
 }
 
 // Write appends rec as one frame and returns the segment that holds it and
@@ -207,6 +205,7 @@ func (l *Log) WaitSync(ticket uint64) error {
 		target, err := l.syncActive()
 		l.syncMu.Lock()
 		l.syncing = false
+		l.syncs++
 		if err != nil {
 			l.err = err
 		} else {
@@ -229,6 +228,14 @@ func (l *Log) syncActive() (uint64, error) {
 	return target, nil
 }
 
+// Syncs returns how many fsyncs WaitSync did: with group commit, fewer
+// than the records written by concurrent writers.
+func (l *Log) Syncs() uint64 {
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
+	return l.syncs
+}
+
 // Active returns the index of the segment being written.
 func (l *Log) Active() int {
 	l.mu.Lock()
@@ -243,14 +250,15 @@ func (l *Log) Remove(i int) error {
 	if i == l.active {
 		return fmt.Errorf("remove wal segment %d: it is active", i)
 	}
+	var closeErr error
 	if f := l.files[i]; f != nil {
-		f.Close()
+		closeErr = f.Close()
 		delete(l.files, i)
 	}
 	if err := os.Remove(segmentPath(l.dir, i)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove wal segment: %w", err)
 	}
-	return nil
+	return closeErr
 }
 
 // Close syncs and closes every segment.

@@ -31,8 +31,7 @@ type Parser struct {
 	keys    map[string]string
 	rows    []engine.Row
 	metrics []engine.Metric
-	ends    []int  // end of each row's metrics in metrics
-	scratch []byte // unescaped strings
+	ends    []int // end of each row's metrics in metrics
 
 	// prev holds the keys of the previous row by position: rows of one
 	// batch mostly repeat the same keys in the same order, and comparing

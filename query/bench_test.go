@@ -1,0 +1,100 @@
+package query
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/sextant-ml/sextant/engine"
+)
+
+// curve is a training-like curve: a decaying loss with noise and spikes.
+func curve(n int, seed int) engine.Points {
+	p := engine.Points{Steps: make([]int64, n), Values: make([]float64, n)}
+	x := uint64(seed)*2654435761 + 1
+	for i := range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		noise := float64(x%1000)/1000 - 0.5
+		p.Steps[i] = int64(i)
+		p.Values[i] = 3*math.Exp(-float64(i)/2e5) + 0.05*noise
+	}
+	return p
+}
+
+// BenchmarkM4Million compares drawing a 1M-point series at width 1000 from
+// chunk summaries (the default path) with decoding every point.
+func BenchmarkM4Million(b *testing.B) {
+	const n = 1 << 20
+	src := newMemSource(8192)
+	src.add("a", "loss", curve(n, 1))
+	chunks := []*engine.Chunk{}
+	_ = src.Scan("p", "a", "loss", 0, math.MaxInt64, func(ch *engine.Chunk) error {
+		chunks = append(chunks, ch)
+		return nil
+	})
+	g := newGrid(0, n-1, 1000)
+	b.Run("summaries", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(n * 16)
+		rec := &recorder{}
+		for b.Loop() {
+			rec.pts = rec.pts[:0]
+			d := &stepDrawer{g: g, m: newM4(g, rec)}
+			for _, ch := range chunks {
+				if err := d.chunk(ch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			d.m.flush()
+		}
+	})
+	b.Run("points", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(n * 16)
+		rec := &recorder{}
+		for b.Loop() {
+			rec.pts = rec.pts[:0]
+			d := &stepDrawer{g: g, m: newM4(g, rec)}
+			for _, ch := range chunks {
+				p, _ := ch.Points()
+				d.points(p, 0, p.Len())
+			}
+			d.m.flush()
+		}
+	})
+}
+
+// BenchmarkChart10Runs is the chart query of 10 runs of 1M points at
+// width 1000, JSON included, uncached and cached (the HTTP target has 100
+// such runs; ten keep the benchmark's memory small).
+func BenchmarkChart10Runs(b *testing.B) {
+	src := newMemSource(8192)
+	var ids []string
+	for i := range 10 {
+		id := fmt.Sprintf("r%03d", i)
+		src.add(id, "loss", curve(1<<20, i))
+		ids = append(ids, id)
+	}
+	req := ChartRequest{Runs: ids, Keys: []string{"loss"}, Width: ptr(1000)}
+	for _, cached := range []bool{false, true} {
+		b.Run(fmt.Sprintf("cached=%v", cached), func(b *testing.B) {
+			opts := Options{Workers: 2, CacheBytes: -1}
+			if cached {
+				opts.CacheBytes = 0
+			}
+			e := NewEngine(src, opts)
+			var buf []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if buf, err = e.ChartJSON(buf[:0], "p", req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			hits, misses := e.CacheStats()
+			b.ReportMetric(float64(hits)/float64(hits+misses), "hits/op")
+		})
+	}
+}
