@@ -55,13 +55,16 @@ type Options struct {
 	// InMemory keeps everything in memory, for tests.
 	InMemory bool
 	// HeadMaxPoints seals a series' head into a block once it holds this
-	// many points.
+	// many points, and is the most points a block holds (default 8,192, at
+	// most block.MaxPoints).
 	HeadMaxPoints int
-	// IdleSeal seals heads that received no point for this long.
+	// IdleSeal seals the heads of a run that received no point for this
+	// long (default 1 minute).
 	IdleSeal time.Duration
-	// CacheBytes sizes the fastcache of decoded blocks.
+	// CacheBytes sizes the fastcache of decoded blocks (default 64 MiB).
 	CacheBytes int
-	// WALSegmentBytes rotates a write-ahead log segment past this size.
+	// WALSegmentBytes rotates a write-ahead log segment past this size
+	// (default 64 MiB).
 	WALSegmentBytes int64
 }
 
@@ -154,6 +157,9 @@ type Chunk struct {
 	Stats   block.Stats
 	Pyramid []block.Bucket
 	load    func() (Points, error)
+	// appendTo, when set, appends the chunk's points in [lo, hi] to dst
+	// without building the whole chunk first.
+	appendTo func(dst Points, lo, hi int64) (Points, error)
 }
 
 // Points decodes the chunk's points, through the block cache.

@@ -14,9 +14,10 @@ import (
 // Writing a point again replaces its value. The whole batch is validated
 // before anything is stored: on error nothing changed.
 func (db *DB) Append(project, run string, rows []Row) (AppendResult, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return AppendResult{}, err
 	}
+	defer db.leave()
 	if len(rows) > MaxRowsPerCall {
 		return AppendResult{}, fmt.Errorf("rows: %d rows, over %d: %w",
 			len(rows), MaxRowsPerCall, ErrInvalid)

@@ -82,3 +82,71 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkRuns lists a project of 100,000 runs, the size the runs table
+// must stay fast at.
+func BenchmarkRuns(b *testing.B) {
+	db := openDB(b, "", Options{})
+	if err := db.CreateProject(Project{Name: "p"}); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 100_000 {
+		if _, err := db.CreateRun(Run{Project: "p", ID: fmt.Sprintf("r%d", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		runs, err := db.Runs("p")
+		if err != nil || len(runs) != 100_000 {
+			b.Fatalf("Runs = %d runs, %v", len(runs), err)
+		}
+	}
+}
+
+// sealedSeries returns a store with one run holding n points of key "x",
+// all sealed.
+func sealedSeries(b *testing.B, n int) *DB {
+	db := openDB(b, "", Options{})
+	newRun(b, db, "p", "r")
+	for lo := 0; lo < n; lo += 10_000 {
+		mustAppend(b, db, "p", "r", benchRows(int64(lo), 10_000, 1))
+	}
+	if err := db.sealAll(sealAll); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkScanSummaries walks the chunks of a million-point series
+// without loading points, as a chart over the whole range does.
+func BenchmarkScanSummaries(b *testing.B) {
+	db := sealedSeries(b, 1_000_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		err := db.Scan("p", "r", "train/metric_0", 0, math.MaxInt64, func(c *Chunk) error {
+			n += c.Stats.Count
+			return nil
+		})
+		if err != nil || n != 1_000_000 {
+			b.Fatalf("Scan: %d points, %v", n, err)
+		}
+	}
+}
+
+// BenchmarkRead reads 100,000 sealed points through the block cache.
+func BenchmarkRead(b *testing.B) {
+	db := sealedSeries(b, 200_000)
+	b.ReportAllocs()
+	b.SetBytes(100_000 * 16)
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := db.Read("p", "r", "train/metric_0", 50_000, 149_999)
+		if err != nil || p.Len() != 100_000 {
+			b.Fatalf("Read: %d points, %v", p.Len(), err)
+		}
+	}
+}

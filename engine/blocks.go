@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -66,13 +68,40 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 
 // readBlock returns the points of a sealed block, through the cache.
 func (db *DB) readBlock(txn *badger.Txn, rs *runState, key string, ref blockRef) (Points, error) {
+	dst := Points{Steps: make([]int64, 0, ref.count), Values: make([]float64, 0, ref.count)}
+	return db.appendBlock(dst, txn, rs, key, ref, math.MinInt64, math.MaxInt64)
+}
+
+// rawBufs holds buffers for the cache's copies of decoded blocks.
+var rawBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendBlock appends to dst the points of a sealed block with step in
+// [lo, hi], through the cache.
+func (db *DB) appendBlock(dst Points, txn *badger.Txn, rs *runState, key string,
+	ref blockRef, lo, hi int64) (Points, error) {
+	buf := rawBufs.Get().(*[]byte)
+	defer rawBufs.Put(buf)
 	var hk [8]byte
 	binary.LittleEndian.PutUint64(hk[:], ref.hash)
-	if raw := db.cache.GetBig(nil, hk[:]); len(raw) == 16*ref.count && ref.count > 0 {
+	*buf = db.cache.GetBig((*buf)[:0], hk[:])
+	if len(*buf) == 16*ref.count && ref.count > 0 {
 		db.stats.cacheHits.Add(1)
-		return rawPoints(raw), nil
+		return appendRawRange(dst, *buf, lo, hi), nil
 	}
+
 	db.stats.cacheMisses.Add(1)
+	p, err := db.decodeBlock(txn, rs, key, ref)
+	if err != nil {
+		return dst, err
+	}
+	*buf = appendRaw((*buf)[:0], p)
+	db.cache.SetBig(hk[:], *buf)
+	p = trim(p, lo, hi)
+	dst.Steps, dst.Values = append(dst.Steps, p.Steps...), append(dst.Values, p.Values...)
+	return dst, nil
+}
+
+func (db *DB) decodeBlock(txn *badger.Txn, rs *runState, key string, ref blockRef) (Points, error) {
 	item, err := txn.Get(seriesKey(prefixBlock, rs.project, rs.id, key, ref.minStep))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return Points{}, fmt.Errorf("block %q@%d of %s/%s: missing: %w",
@@ -92,7 +121,6 @@ func (db *DB) readBlock(txn *badger.Txn, rs *runState, key string, ref blockRef)
 		return Points{}, fmt.Errorf("decode block %q@%d of %s/%s: %w: %w",
 			key, ref.minStep, rs.project, rs.id, ErrCorrupt, err)
 	}
-	db.cache.SetBig(hk[:], appendRaw(nil, p))
 	return p, nil
 }
 
@@ -108,12 +136,19 @@ func appendRaw(dst []byte, p Points) []byte {
 	return dst
 }
 
-func rawPoints(raw []byte) Points {
+// appendRawRange appends the points of a cached block with step in
+// [lo, hi] to dst.
+func appendRawRange(dst Points, raw []byte, lo, hi int64) Points {
 	n := len(raw) / 16
-	p := Points{Steps: make([]int64, n), Values: make([]float64, n)}
-	for i := range n {
-		p.Steps[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
-		p.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*(n+i):]))
+	step := func(i int) int64 { return int64(binary.LittleEndian.Uint64(raw[8*i:])) }
+	i := sort.Search(n, func(i int) bool { return step(i) >= lo })
+	j := sort.Search(n, func(i int) bool { return step(i) > hi })
+	for k := i; k < j; k++ {
+		dst.Steps = append(dst.Steps, step(k))
 	}
-	return p
+	for k := i; k < j; k++ {
+		dst.Values = append(dst.Values,
+			math.Float64frombits(binary.LittleEndian.Uint64(raw[8*(n+k):])))
+	}
+	return dst
 }

@@ -15,9 +15,10 @@ import (
 // CreateProject stores a new project; ErrExists when the name is taken.
 // Visibility defaults to "private" and Created to now.
 func (db *DB) CreateProject(p Project) error {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return err
 	}
+	defer db.leave()
 	if err := validateID("project name", p.Name); err != nil {
 		return err
 	}
@@ -75,9 +76,10 @@ func (db *DB) project(name string) (*projectState, error) {
 
 // Project returns the named project or ErrNotFound.
 func (db *DB) Project(name string) (Project, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return Project{}, err
 	}
+	defer db.leave()
 	p, err := db.project(name)
 	if err != nil {
 		return Project{}, err
@@ -87,9 +89,10 @@ func (db *DB) Project(name string) (Project, error) {
 
 // Projects lists every project, by name.
 func (db *DB) Projects() ([]Project, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return nil, err
 	}
+	defer db.leave()
 	db.mu.RLock()
 	defer db.mu.RUnlock()
 	out := make([]Project, 0, len(db.projects))
@@ -104,9 +107,10 @@ func (db *DB) Projects() ([]Project, error) {
 // the ID is taken. State defaults to running, Created and Heartbeat to now;
 // LastStep starts at -1 and Summary empty, whatever r holds.
 func (db *DB) CreateRun(r Run) (Run, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return Run{}, err
 	}
+	defer db.leave()
 	if err := prepareRun(&r); err != nil {
 		return Run{}, err
 	}
@@ -223,9 +227,10 @@ func (db *DB) persistRun(rs *runState) error {
 
 // UpdateRun applies p to a run and returns the run as it now stands.
 func (db *DB) UpdateRun(project, id string, p RunPatch) (Run, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return Run{}, err
 	}
+	defer db.leave()
 	if p.State != nil {
 		if err := validateState(*p.State); err != nil {
 			return Run{}, err
@@ -281,9 +286,10 @@ func (rs *runState) patch(p RunPatch) {
 // Run returns one run, summary included. The run is a shared snapshot: the
 // caller must not modify it.
 func (db *DB) Run(project, id string) (*Run, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return nil, err
 	}
+	defer db.leave()
 	rs, err := db.lookupRun(project, id)
 	if err != nil {
 		return nil, err
@@ -294,9 +300,10 @@ func (db *DB) Run(project, id string) (*Run, error) {
 // Runs returns every run of a project, in creation order. The runs are
 // shared snapshots: the caller must not modify them.
 func (db *DB) Runs(project string) ([]*Run, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return nil, err
 	}
+	defer db.leave()
 	p, err := db.project(project)
 	if err != nil {
 		return nil, err
@@ -316,9 +323,10 @@ func (db *DB) Runs(project string) ([]*Run, error) {
 // records in the write-ahead log are skipped from now on and removed with
 // their segments.
 func (db *DB) DeleteRun(project, id string) error {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return err
 	}
+	defer db.leave()
 	db.createMu.Lock()
 	defer db.createMu.Unlock()
 	rs, err := db.lookupRun(project, id)

@@ -48,6 +48,7 @@ type DB struct {
 	lastSeg int
 
 	closed   atomic.Bool
+	calls    atomic.Int64 // public calls in progress
 	kick     chan struct{}
 	stop     chan struct{}
 	sealerWG sync.WaitGroup
@@ -120,6 +121,10 @@ func badgerOptions(o Options) badger.Options {
 		WithSyncWrites(true).
 		WithNumVersionsToKeep(1).
 		WithCompression(options.None).
+		WithBlockCacheSize(0).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(3).
+		WithNumCompactors(2).
 		WithMetricsEnabled(false)
 	if o.InMemory {
 		bo = bo.WithDir("").WithValueDir("").WithInMemory(true)
@@ -132,6 +137,7 @@ func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return ErrClosed
 	}
+	db.drain()
 	close(db.stop)
 	db.sealerWG.Wait()
 	err := db.sealAll(sealAll)
@@ -146,11 +152,25 @@ func (db *DB) Close() error {
 // records beside the metrics, under key prefixes the engine never uses.
 func (db *DB) Badger() *badger.DB { return db.bdb }
 
-func (db *DB) checkOpen() error {
+// enter starts a call of a public method: ErrClosed once Close began.
+// Every successful enter is paired with a leave.
+func (db *DB) enter() error {
+	db.calls.Add(1)
 	if db.closed.Load() {
+		db.calls.Add(-1)
 		return ErrClosed
 	}
 	return nil
+}
+
+func (db *DB) leave() { db.calls.Add(-1) }
+
+// drain waits for the calls that entered before Close to return. A call
+// nested in a Scan callback gets ErrClosed instead of blocking it.
+func (db *DB) drain() {
+	for db.calls.Load() > 0 {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // idleSealer seals the heads of runs that stopped writing, so that memory

@@ -17,22 +17,22 @@
 // territory holds it (head wins), and the next seal round rewrites that
 // block.
 //
-// Every Append writes one write-ahead record per batch in Badger, synced,
-// before it returns; Open replays the records that no seal round covered
-// yet, into heads and run summaries.
+// Every Append writes one record to the write-ahead log (package wal, in
+// Dir/wal) and returns after an fsync that covers it, shared with the
+// appenders waiting at the same moment. Open replays the records that no
+// seal round covered yet, into heads and run summaries.
 //
 // # Format
 //
-// All keys start with "e/"; docs/format/keys.md draws every key and value,
-// docs/format/wal.md the write-ahead record, and package block documents
-// the block and summary encodings.
+// Badger keys all start with "e/"; docs/format/keys.md draws every key and
+// value, docs/format/wal.md the log, and docs/format/block.md the block and
+// summary encodings.
 //
-//	e/p/<project>                      project record
+//	e/p/<project>                      project record (version, JSON)
 //	e/r/<project>/<run>                run record: metadata, summary, wal floor
 //	e/k/<project>/<run>/<key>          the run has series key (empty value)
-//	e/w/<project>/<run>/<seq:8>        write-ahead record of one Append
-//	e/b/<project>/<run>/<key>\x00<minStep:8>  block
-//	e/s/<project>/<run>/<key>\x00<minStep:8>  block summary
+//	e/b/<project>/<run>/<key>\x00<minStep:8>  block (block.Encode)
+//	e/s/<project>/<run>/<key>\x00<minStep:8>  version, block hash, summary
 //
 // # Concurrency
 //
@@ -45,10 +45,13 @@
 // of the head under runState.mu, plus a Badger read transaction, so the
 // chunks stay consistent after the locks are released.
 //
-// Append applies a batch to the heads under runState.mu, then commits its
-// write-ahead record without holding any lock, so that Badger groups the
-// commits of concurrent appenders. Concurrent batches to one run are ordered
-// by their write-ahead sequence, assigned under runState.mu.
+// Append applies a batch to the heads and writes its log record under
+// runState.mu (so a run's records are in the log in sequence order), then
+// waits for the fsync without any lock, so that concurrent appenders share
+// fsyncs. DB.walMu orders log writes with the bookkeeping of which segment
+// holds which run's records; it is taken inside runState.mu, never around
+// it. Close waits for the calls in progress; a call that starts after it
+// gets ErrClosed.
 //
 // # Invariants
 //
@@ -57,10 +60,11 @@
 //     block's minStep (the first block's from step 0).
 //   - A point in a head wins over a sealed point at the same step; within a
 //     head the later write wins.
-//   - A write-ahead record is deleted only in the transaction that writes
-//     the run record after its points are in blocks, and only below the
-//     run's wal floor: the smallest sequence still in a head or not yet
-//     committed. Records at or above the floor replay on Open.
+//   - A run's wal floor is the sequence of the oldest batch with a point in
+//     a head. It is persisted only in the run record of a seal round, in
+//     the transaction that follows the round's blocks, so every batch below
+//     it is in durable blocks. Replay applies the records at or above it; a
+//     log segment is removed once it holds no such record.
 //   - The run summary is updated on ingest and persisted with each seal
 //     round; replaying the records above the floor on top of it restores the
 //     summary of the last acknowledged batch.

@@ -12,9 +12,10 @@ import (
 
 // Keys lists the series of a run, _timestamp and _runtime included, sorted.
 func (db *DB) Keys(project, run string) ([]string, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return nil, err
 	}
+	defer db.leave()
 	rs, err := db.lookupRun(project, run)
 	if err != nil {
 		return nil, err
@@ -32,9 +33,10 @@ func (db *DB) Keys(project, run string) ([]string, error) {
 // ProjectKeys lists the union of the metric keys of a project's runs,
 // sorted, without _timestamp and _runtime.
 func (db *DB) ProjectKeys(project string) ([]string, error) {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return nil, err
 	}
+	defer db.leave()
 	p, err := db.project(project)
 	if err != nil {
 		return nil, err
@@ -51,8 +53,30 @@ func (db *DB) ProjectKeys(project string) ([]string, error) {
 
 // Read returns every point of a series with step in [minStep, maxStep].
 func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, error) {
-	var out Points
-	err := db.Scan(project, run, key, minStep, maxStep, func(c *Chunk) error {
+	if err := db.enter(); err != nil {
+		return Points{}, err
+	}
+	defer db.leave()
+	if minStep > maxStep {
+		return Points{}, nil
+	}
+	rs, err := db.lookupRun(project, run)
+	if err != nil {
+		return Points{}, err
+	}
+	v, err := db.view(rs, key, minStep, maxStep)
+	if err != nil {
+		return Points{}, err
+	}
+	defer v.txn.Discard()
+
+	n := v.estimate()
+	out := Points{Steps: make([]int64, 0, n), Values: make([]float64, 0, n)}
+	err = v.scan(func(c *Chunk) error {
+		if c.appendTo != nil {
+			out, err = c.appendTo(out, minStep, maxStep)
+			return err
+		}
 		p, err := c.Points()
 		if err != nil {
 			return err
@@ -71,9 +95,10 @@ func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, er
 // must not write to the run.
 func (db *DB) Scan(project, run, key string, minStep, maxStep int64,
 	fn func(*Chunk) error) error {
-	if err := db.checkOpen(); err != nil {
+	if err := db.enter(); err != nil {
 		return err
 	}
+	defer db.leave()
 	if minStep > maxStep {
 		return nil
 	}
@@ -118,6 +143,18 @@ func (db *DB) view(rs *runState, key string, lo, hi int64) (*seriesView, error) 
 	rs.mu.Unlock()
 	v.txn = db.bdb.NewTransaction(false)
 	return v, nil
+}
+
+// estimate returns about how many points the view holds in its range: the
+// sealed points of the blocks that meet it, the head points in it.
+func (v *seriesView) estimate() int {
+	n := v.head.Len()
+	for _, ref := range v.refs {
+		if ref.maxStep >= v.lo && ref.minStep <= v.hi {
+			n += ref.count
+		}
+	}
+	return n
 }
 
 // ensureLoaded reads the block list of a series into memory if needed.
@@ -194,13 +231,34 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 		}
 		return NewChunk(merge(old, patches)), nil
 	}
-	item, err := v.txn.Get(seriesKey(prefixSummary, v.rs.project, v.rs.id, v.key, ref.minStep))
+	st, pyr, err := v.db.readSummary(v.txn, v.rs, v.key, ref)
+	if err != nil {
+		return nil, err
+	}
+	return &Chunk{Stats: st, Pyramid: pyr,
+		load: func() (Points, error) { return v.db.readBlock(v.txn, v.rs, v.key, ref) },
+		appendTo: func(dst Points, lo, hi int64) (Points, error) {
+			return v.db.appendBlock(dst, v.txn, v.rs, v.key, ref, lo, hi)
+		},
+	}, nil
+}
+
+// readSummary returns the statistics and pyramid of a sealed block,
+// through the cache.
+func (db *DB) readSummary(txn *badger.Txn, rs *runState, key string, ref blockRef) (
+	block.Stats, []block.Bucket, error) {
+	ck := summaryCacheKey(ref.hash)
+	if st, pyr, ok := rawSummary(db.cache.Get(nil, ck)); ok {
+		db.stats.summaryHits.Add(1)
+		return st, pyr, nil
+	}
+	item, err := txn.Get(seriesKey(prefixSummary, rs.project, rs.id, key, ref.minStep))
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, fmt.Errorf("summary %q@%d of %s/%s: missing: %w",
-			v.key, ref.minStep, v.rs.project, v.rs.id, ErrCorrupt)
+		return block.Stats{}, nil, fmt.Errorf("summary %q@%d of %s/%s: missing: %w",
+			key, ref.minStep, rs.project, rs.id, ErrCorrupt)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read summary: %w", err)
+		return block.Stats{}, nil, fmt.Errorf("read summary: %w", err)
 	}
 	var st block.Stats
 	var pyr []block.Bucket
@@ -210,10 +268,10 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("summary %q@%d of %s/%s: %w", v.key, ref.minStep,
-			v.rs.project, v.rs.id, err)
+		return block.Stats{}, nil, fmt.Errorf("summary %q@%d of %s/%s: %w",
+			key, ref.minStep, rs.project, rs.id, err)
 	}
-	return &Chunk{Stats: st, Pyramid: pyr, load: func() (Points, error) {
-		return v.db.readBlock(v.txn, v.rs, v.key, ref)
-	}}, nil
+	db.stats.summaryMisses.Add(1)
+	db.cache.Set(ck, appendRawSummary(nil, st, pyr))
+	return st, pyr, nil
 }

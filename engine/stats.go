@@ -9,12 +9,15 @@ type Stats struct {
 	Points          uint64 // metric points appended, without _timestamp and _runtime
 	Batches         uint64 // Append calls that stored rows
 	WALBytes        uint64 // bytes of write-ahead records written
+	WALSyncs        uint64 // fsyncs of the log: fewer than Batches under load
 	SealRounds      uint64 // seal rounds that wrote blocks
 	BlocksSealed    uint64 // blocks written, rewrites included
 	BlocksRewritten uint64 // sealed blocks merged with late points or a small tail
 	BlockBytes      uint64 // encoded bytes of the blocks written
 	CacheHits       uint64 // block reads answered by the cache
 	CacheMisses     uint64 // block reads that decoded stored bytes
+	SummaryHits     uint64 // block summaries answered by the cache
+	SummaryMisses   uint64 // block summaries read from Badger and decoded
 	HeadPoints      int64  // points in heads, not sealed yet
 	Runs            int64
 	Projects        int64
@@ -24,6 +27,7 @@ type counters struct {
 	rows, points, batches, walBytes           atomic.Uint64
 	sealRounds, blocksSealed, blocksRewritten atomic.Uint64
 	blockBytes, cacheHits, cacheMisses        atomic.Uint64
+	summaryHits, summaryMisses                atomic.Uint64
 	headPoints, runs                          atomic.Int64
 }
 
@@ -45,14 +49,24 @@ func (db *DB) Stats() Stats {
 		Points:          c.points.Load(),
 		Batches:         c.batches.Load(),
 		WALBytes:        c.walBytes.Load(),
+		WALSyncs:        db.walSyncs(),
 		SealRounds:      c.sealRounds.Load(),
 		BlocksSealed:    c.blocksSealed.Load(),
 		BlocksRewritten: c.blocksRewritten.Load(),
 		BlockBytes:      c.blockBytes.Load(),
 		CacheHits:       c.cacheHits.Load(),
 		CacheMisses:     c.cacheMisses.Load(),
+		SummaryHits:     c.summaryHits.Load(),
+		SummaryMisses:   c.summaryMisses.Load(),
 		HeadPoints:      c.headPoints.Load(),
 		Runs:            c.runs.Load(),
 		Projects:        int64(projects),
 	}
+}
+
+func (db *DB) walSyncs() uint64 {
+	if db.log == nil {
+		return 0
+	}
+	return db.log.Syncs()
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -138,38 +137,94 @@ func SelectRuns(runs []*engine.Run, q RunsQuery) (RunsPage, error) {
 			engine.ErrInvalid)
 	}
 
-	type entry struct {
-		key sortKey
-		run *engine.Run
-	}
-	picked := make([]entry, 0, len(runs))
-	for _, r := range runs {
-		if expr.Match(r) {
-			picked = append(picked, entry{keyOf(field.Value(r), r.ID), r})
-		}
-	}
-	slices.SortFunc(picked, func(a, b entry) int { return compareKeys(a.key, b.key, q.Desc) })
-
-	start := 0
+	var after *sortKey
 	if q.Cursor != "" {
-		after, err := decodeCursor(q.Cursor, sortPath, q.Desc)
+		k, err := decodeCursor(q.Cursor, sortPath, q.Desc)
 		if err != nil {
 			return RunsPage{}, err
 		}
-		start = sort.Search(len(picked), func(i int) bool {
-			return compareKeys(picked[i].key, after, q.Desc) > 0
-		})
+		after = &k
 	}
-	end := min(start+limit, len(picked))
 	if q.All {
-		start, end = 0, len(picked)
+		limit = len(runs)
 	}
-	page := RunsPage{Runs: make([]*engine.Run, 0, end-start)}
-	for _, e := range picked[start:end] {
-		page.Runs = append(page.Runs, e.run)
+	picked := make([]runEntry, 0, min(len(runs), 1024))
+	for _, r := range runs {
+		if !expr.Match(r) {
+			continue
+		}
+		e := runEntry{keyOf(field.Value(r), r.ID), r}
+		if after == nil || compareKeys(e.key, *after, q.Desc) > 0 {
+			picked = append(picked, e)
+		}
 	}
-	if end < len(picked) {
-		page.Next = encodeCursor(sortPath, q.Desc, picked[end-1].key)
+	first, more := firstN(picked, limit, q.Desc)
+	page := RunsPage{Runs: make([]*engine.Run, len(first))}
+	for i, e := range first {
+		page.Runs[i] = e.run
+	}
+	if more && len(first) > 0 {
+		page.Next = encodeCursor(sortPath, q.Desc, first[len(first)-1].key)
 	}
 	return page, nil
+}
+
+// runEntry is a run with its sort key.
+type runEntry struct {
+	key sortKey
+	run *engine.Run
+}
+
+// firstN returns the n first entries in order, and whether there were
+// more. A full sort costs too much for a page of 100 out of 100,000 runs,
+// so it keeps the n best in a max-heap instead.
+func firstN(es []runEntry, n int, desc bool) ([]runEntry, bool) {
+	cmp := func(a, b runEntry) int { return compareKeys(a.key, b.key, desc) }
+	if len(es) <= n || n >= len(es)/4 {
+		slices.SortFunc(es, cmp)
+		return es[:min(n, len(es))], len(es) > n
+	}
+	h := es[:0:0]
+	h = slices.Grow(h, n)
+	for _, e := range es {
+		if len(h) < n {
+			h = append(h, e)
+			siftUp(h, len(h)-1, cmp)
+			continue
+		}
+		if cmp(e, h[0]) < 0 {
+			h[0] = e
+			siftDown(h, 0, cmp)
+		}
+	}
+	slices.SortFunc(h, cmp)
+	return h, true
+}
+
+// siftUp and siftDown keep h a max-heap under cmp.
+func siftUp(h []runEntry, i int, cmp func(a, b runEntry) int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if cmp(h[i], h[parent]) <= 0 {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func siftDown(h []runEntry, i int, cmp func(a, b runEntry) int) {
+	for {
+		big := i
+		for _, c := range [2]int{2*i + 1, 2*i + 2} {
+			if c < len(h) && cmp(h[c], h[big]) > 0 {
+				big = c
+			}
+		}
+		if big == i {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
 }
