@@ -265,3 +265,55 @@ func TestChartJSONCache(t *testing.T) {
 		t.Errorf("after a new point the cached answer was served: %s", third)
 	}
 }
+
+// TestChartOtherXAxisRandom checks M4 over x = another metric, with many
+// equal x values and points without x, against the brute force.
+func TestChartOtherXAxisRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := range 40 {
+		src := newMemSource(1 + r.IntN(500))
+		y := randomSeries(r, 1+r.IntN(2000))
+		var x engine.Points
+		for _, s := range y.Steps {
+			if r.IntN(8) == 0 {
+				continue // no x at this step
+			}
+			v := float64(r.IntN(50))
+			if r.IntN(30) == 0 {
+				v = math.NaN()
+			}
+			x.Steps = append(x.Steps, s)
+			x.Values = append(x.Values, v)
+		}
+		src.add("a", "loss", y)
+		src.add("a", "epoch", x)
+		width := 1 + r.IntN(60)
+		e := NewEngine(src, Options{CacheBytes: -1})
+		res, err := e.Chart("p", ChartRequest{Runs: []string{"a"}, Keys: []string{"loss"},
+			X: "epoch", Width: &width})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var joined []point
+		k := 0
+		for i, s := range y.Steps {
+			for k < x.Len() && x.Steps[k] < s {
+				k++
+			}
+			if k < x.Len() && x.Steps[k] == s && isFinite(x.Values[k]) {
+				joined = append(joined, point{x: x.Values[k], y: y.Values[i], step: s})
+			}
+		}
+		if len(joined) == 0 {
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range joined {
+			lo, hi = min(lo, p.x), max(hi, p.x)
+		}
+		want := bruteM4(joined, newGrid(lo, hi, width))
+		if got := seriesPoints(res.Series[0]); !samePoints(got, want) {
+			t.Fatalf("trial %d: x=epoch width %d: got %v\nwant %v", trial, width, got, want)
+		}
+	}
+}
