@@ -107,7 +107,7 @@ func curveRow(c curve, step int, ts float64) demoRow {
 		"train/lr":   c.lr * 0.5 * (1 + math.Cos(math.Pi*math.Min(progress, 1))),
 	}
 	if c.diverge > 0 && step >= c.diverge {
-		blow := math.Exp(float64(step-c.diverge) / 8)
+		blow := math.Exp(float64(step-c.diverge) / 25)
 		row["train/loss"] = round(noisy*blow, 5)
 		if step > c.diverge+40 {
 			row["train/loss"] = "NaN"

@@ -22,6 +22,7 @@ export default tseslint.config(
   {
     files: ["e2e/**/*.mjs", "bench/**/*.mjs", "scripts/**/*.mjs", "*.js"],
     extends: [js.configs.recommended],
-    languageOptions: { globals: globals.node },
+    // Code passed to page.evaluate runs in the browser.
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

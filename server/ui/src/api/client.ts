@@ -138,7 +138,7 @@ export async function listRuns(
 }
 
 /** ChartSource is where a chart's data comes from: a project, or a share link. */
-export type ChartSource = { project: string } | { token: string };
+export type ChartSource = { project: string } | { token: string; block?: number };
 
 /** queryChart asks the server for the downsampled series of a chart. */
 export function queryChart(
@@ -147,7 +147,8 @@ export function queryChart(
   signal?: AbortSignal,
 ): Promise<ChartResponse> {
   if ("token" in src) {
-    return request("POST", `/shared/${enc(src.token)}/charts`, req, { auth: false, signal });
+    const body = src.block === undefined ? req : { ...req, block: src.block };
+    return request("POST", `/shared/${enc(src.token)}/charts`, body, { auth: false, signal });
   }
   return request("POST", projectPath(src.project, "/charts"), req, { signal });
 }

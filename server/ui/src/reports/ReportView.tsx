@@ -5,30 +5,13 @@ import { renderMarkdown } from "../common/markdown";
 import { PanelBody } from "../panels/PanelBody";
 import { panelTitle } from "../workspace/layout";
 import type { Block, Report } from "./api";
+export { stubRun } from "./api";
 
 /** blockRunIds is the runs a panels block draws: its snapshot's, else its ids. */
 export function blockRunIds(b: Block, all: readonly Run[]): string[] {
   if (b.snapshot) return b.snapshot.runs;
   if (b.runs?.ids) return b.runs.ids;
   return all.map((r) => r.id);
-}
-
-/** stubRun stands for a run the viewer knows only by id (a shared link). */
-export function stubRun(id: string): Run {
-  return {
-    id,
-    name: id,
-    group: "",
-    job_type: "",
-    tags: [],
-    notes: "",
-    config: {},
-    summary: {},
-    state: "finished",
-    author: "",
-    created: "",
-    heartbeat: "",
-  };
 }
 
 /**
@@ -38,7 +21,7 @@ export function stubRun(id: string): Run {
 export function ReportView(props: {
   report: Report;
   source: ChartSource;
-  runsFor: (b: Block) => Run[];
+  runsFor: (b: Block, index: number) => Run[];
 }) {
   const { report } = props;
   return (
@@ -56,7 +39,12 @@ export function ReportView(props: {
             dangerouslySetInnerHTML={{ __html: renderMarkdown(b.markdown ?? "") }}
           />
         ) : (
-          <PanelsBlock key={i} block={b} runs={props.runsFor(b)} source={props.source} />
+          <PanelsBlock
+            key={i}
+            block={b}
+            runs={props.runsFor(b, i)}
+            source={"token" in props.source ? { ...props.source, block: i } : props.source}
+          />
         ),
       )}
     </article>

@@ -1,17 +1,11 @@
-import { useMemo } from "react";
 import { useAsync } from "../common/useAsync";
 import { getShared, type Block } from "./api";
-import { blockRunIds, ReportView, stubRun } from "./ReportView";
+import { ReportView } from "./ReportView";
 
 /** SharedReport shows a report opened from its view-only link, with no account. */
 export function SharedReport({ token }: { token: string }) {
   const shared = useAsync(() => getShared(token), [token]);
-  const runs = useMemo(
-    () => new Map((shared.value?.runs ?? []).map((r) => [r.id, r])),
-    [shared.value],
-  );
-  const runsFor = (b: Block) =>
-    blockRunIds(b, shared.value?.runs ?? []).map((id) => runs.get(id) ?? stubRun(id));
+  const runsFor = (_b: Block, i: number) => shared.value?.blockRuns[i] ?? [];
   return (
     <div className="page">
       <header className="topbar">

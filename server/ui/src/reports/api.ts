@@ -93,26 +93,52 @@ export function shareReport(project: string, id: string): Promise<Share> {
   return request("POST", reportPath(project, id, "/share"));
 }
 
-/** SharedReport is what a share link reads: the report, and its runs when the server sends them. */
+/** SharedView is what a share link reads: the report, and per block the runs it draws. */
 export interface SharedView {
   report: Report;
+  project: string;
+  /** For each block, the runs a panels block draws (empty for text). */
+  blockRuns: Run[][];
+}
+
+interface WireShared extends Report {
   project?: string;
-  runs?: Run[];
+  block_runs?: (Partial<Run>[] | null)[] | null;
 }
 
 /** getShared reads a shared report without a key. */
 export async function getShared(token: string): Promise<SharedView> {
-  const res = await request<SharedView | Report>(
-    "GET",
-    `/shared/${encodeURIComponent(token)}`,
-    undefined,
-    { auth: false },
+  const res = await request<WireShared>("GET", `/shared/${encodeURIComponent(token)}`, undefined, {
+    auth: false,
+  });
+  const blockRuns = res.blocks.map((_, i) =>
+    (res.block_runs?.[i] ?? []).map((r) => ({ ...stubRun(r.id ?? ""), ...r })),
   );
-  return "report" in res ? res : { report: res };
+  return { report: res, project: res.project ?? "", blockRuns };
 }
 
-/** shareUrl makes a share's link absolute for the clipboard. */
+/** stubRun stands for a run the viewer knows little of (a shared link). */
+export function stubRun(id: string): Run {
+  return {
+    id,
+    name: id,
+    group: "",
+    job_type: "",
+    tags: [],
+    notes: "",
+    config: {},
+    summary: {},
+    state: "finished",
+    author: "",
+    created: "",
+    heartbeat: "",
+  };
+}
+
+/**
+ * shareUrl is the page a share opens: /shared/TOKEN on this origin (the
+ * server's url field names the API path of the share).
+ */
 export function shareUrl(s: Share): string {
-  if (/^https?:/.test(s.url)) return s.url;
   return `${window.location.origin}/shared/${encodeURIComponent(s.token)}`;
 }

@@ -5,6 +5,7 @@ import {
   availableColumns,
   cellOf,
   configLeaves,
+  defaultColumns,
   formatNumber,
   groupRuns,
   sortRuns,
@@ -112,5 +113,17 @@ describe("colors", () => {
   });
   it("adds alpha", () => {
     expect(withAlpha("#ff0080", 0.5)).toBe("rgba(255, 0, 128, 0.5)");
+  });
+});
+
+describe("defaultColumns", () => {
+  it("puts config keys that vary first", () => {
+    const runs = [run("a", 0.1, 0.5), run("b", 0.2, 0.6)];
+    expect(defaultColumns(runs)).toEqual([
+      "state",
+      "config.opt.lr",
+      "config.batch",
+      "summary.val/acc",
+    ]);
   });
 });

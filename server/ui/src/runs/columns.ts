@@ -40,12 +40,18 @@ export function availableColumns(runs: readonly Run[]): string[] {
   return [...fixed, ...[...config].sort(), ...[...summary].sort()];
 }
 
-/** defaultColumns is what a table shows before the user chooses: a few of each kind. */
+/**
+ * defaultColumns is what a table shows before the user chooses: the
+ * state, then up to four config keys whose values differ between runs
+ * (what a sweep varies), then up to four summary keys.
+ */
 export function defaultColumns(runs: readonly Run[]): string[] {
   const all = availableColumns(runs);
-  const config = all.filter((c) => c.startsWith("config.")).slice(0, 4);
+  const varies = (c: string) => new Set(runs.map((r) => cellOf(r, c))).size > 1;
+  const config = all.filter((c) => c.startsWith("config."));
+  const chosen = [...config.filter(varies), ...config.filter((c) => !varies(c))].slice(0, 4);
   const summary = all.filter((c) => c.startsWith("summary.")).slice(0, 4);
-  return ["state", ...config, ...summary];
+  return ["state", ...chosen, ...summary];
 }
 
 function configValue(config: Run["config"], path: string): Json | undefined {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { projectPath, request } from "../api/client";
 import type { Run } from "../api/types";
 import { Modal } from "../common/Modal";
 import { notify, notifyError } from "../common/notify";
@@ -23,6 +24,13 @@ export function ControlBar(props: {
   const { project, user, handle } = props;
   const [viewsOpen, setViewsOpen] = useState(false);
   const owners = useAsync(() => listWorkspaceOwners(project).catch(() => []), [project]);
+  const info = useAsync(
+    () =>
+      request<{ can_admin?: boolean }>("GET", projectPath(project)).catch(
+        (): { can_admin?: boolean } => ({}),
+      ),
+    [project],
+  );
   const { undo, redo, readOnly } = handle;
 
   useEffect(() => {
@@ -130,6 +138,7 @@ export function ControlBar(props: {
       <button onClick={() => setViewsOpen(true)}>Saved views</button>
       <button onClick={() => void report()}>Create report</button>
       <button
+        hidden={info.value?.can_admin === false}
         onClick={() => void makeDefault()}
         title="Newcomers to the project start from this layout (project owners only)"
       >

@@ -59,14 +59,13 @@ export async function setDefaultWorkspace(project: string, spec: Spec): Promise<
   await putWorkspace(project, "default", revision, spec);
 }
 
-/** listWorkspaceOwners names the users with a workspace in the project, when the server says. */
+/** listWorkspaceOwners names the users with a workspace in the project. */
 export async function listWorkspaceOwners(project: string): Promise<string[]> {
-  const res = await request<{ workspaces?: { owner: string }[] | null } | { owner: string }[]>(
+  const res = await request<{ owners?: string[] | null }>(
     "GET",
     projectPath(project, "/workspaces"),
   );
-  const list = Array.isArray(res) ? res : (res.workspaces ?? []);
-  return list.map((w) => w.owner).filter((o) => o !== "");
+  return (res.owners ?? []).filter((o) => o !== "");
 }
 
 /** SavedView is a named copy of a layout. */
