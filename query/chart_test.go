@@ -100,8 +100,8 @@ func TestChartOtherXAxis(t *testing.T) {
 	if got := seriesPoints(s); !samePoints(got, want) {
 		t.Errorf("Chart(x=_timestamp) = %v, want %v", got, want)
 	}
-	if s.Count != len(joined) {
-		t.Errorf("Count = %d, want %d", s.Count, len(joined))
+	if s.Count+s.NonFinite != len(joined) {
+		t.Errorf("Count + NonFinite = %d, want %d", s.Count+s.NonFinite, len(joined))
 	}
 }
 
@@ -132,9 +132,9 @@ func TestChartModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := res.Series[0]; len(s.X) != 999 || s.Count != 1000 {
-		t.Errorf("raw over 1000 steps with one NaN: %d points, count %d; want 999, 1000",
-			len(s.X), s.Count)
+	if s := res.Series[0]; len(s.X) != 999 || s.Count != 999 || s.NonFinite != 1 {
+		t.Errorf("raw over 1000 steps with one NaN: %d points, count %d, non-finite %d; "+
+			"want 999, 999, 1", len(s.X), s.Count, s.NonFinite)
 	}
 
 	_, err = e.Chart("p", ChartRequest{Runs: []string{"a"}, Keys: []string{"loss"},
@@ -243,7 +243,7 @@ func TestChartJSONCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"x":"_step","mode":"m4","x_min":0,"x_max":1,"series":[{"run":"a",` +
-		`"key":"loss","count":2,"x":[0,1],"y":[0.5,2]}]}`
+		`"key":"loss","count":2,"non_finite":0,"x":[0,1],"y":[0.5,2]}]}`
 	if string(first) != want {
 		t.Errorf("ChartJSON = %s\nwant %s", first, want)
 	}

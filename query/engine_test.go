@@ -69,8 +69,9 @@ func TestChartOverEngine(t *testing.T) {
 			if got := seriesPoints(s); !samePoints(got, want) {
 				t.Errorf("width %d run %s: %d points, want %d", width, s.Run, len(got), len(want))
 			}
-			if s.Count != pts.Len() {
-				t.Errorf("width %d run %s: count %d, want %d", width, s.Run, s.Count, pts.Len())
+			if s.Count+s.NonFinite != pts.Len() {
+				t.Errorf("width %d run %s: count %d + non-finite %d, want %d points",
+					width, s.Run, s.Count, s.NonFinite, pts.Len())
 			}
 		}
 	}
