@@ -324,7 +324,7 @@ func TestWorkspaceHistorySurvivesRestart(t *testing.T) {
 	e.must(db.Close())
 
 	e, db = start()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	e.keys["ana"] = key
 	var got workspace.Workspace
 	e.want(http.StatusOK, "ana", "POST", wsPath+"/me/redo", nil, &got)

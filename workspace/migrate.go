@@ -133,6 +133,12 @@ type specFields Spec
 // from JSON, inside a view or a stored record too, passes through it; it
 // does not validate (Decode does).
 func (s *Spec) UnmarshalJSON(data []byte) error {
+	// The common case, a current spec, takes one strict pass; anything
+	// else goes through the generic document, which also words the errors.
+	if err := decodeFields(data, s); err == nil && s.Version == Version {
+		return nil
+	}
+	*s = Spec{}
 	var doc map[string]any
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return invalid("spec", "not a JSON object: %v", err)
@@ -147,14 +153,25 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return fmt.Errorf("encode migrated spec: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(migrated))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode((*specFields)(s)); err != nil {
+	if err := decodeFields(migrated, s); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
 			return invalid("spec."+typ.Field, "want %s, got JSON %s", typ.Type, typ.Value)
 		}
 		return invalid("spec", "%v", err)
+	}
+	return nil
+}
+
+// decodeFields decodes data into s, refusing unknown fields.
+func decodeFields(data []byte, s *Spec) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*specFields)(s)); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
 	}
 	return nil
 }

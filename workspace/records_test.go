@@ -17,8 +17,13 @@ func TestViews(t *testing.T) {
 	if err != nil || a.ID == "" || a.CreatedBy != "ana" {
 		t.Fatalf("CreateView = %+v, %v", a, err)
 	}
-	b, _ := st.CreateView("p", "bob", View{Name: "all", Spec: specWith("all")})
-	st.CreateView("q", "bob", View{Name: "other project", Spec: specWith("o")})
+	b, err := st.CreateView("p", "bob", View{Name: "all", Spec: specWith("all")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateView("q", "bob", View{Name: "other project", Spec: specWith("o")}); err != nil {
+		t.Fatal(err)
+	}
 
 	views, err := st.Views("p")
 	if err != nil || len(views) != 2 || views[0].ID != b.ID || views[1].ID != a.ID {
@@ -67,7 +72,7 @@ func TestDecodeReport(t *testing.T) {
 		{"bad mode", `"static"`, `"frozen"`, "mode"},
 		{"bad type", `"type": "text"`, `"type": "video"`, "blocks[0].type"},
 		{"runs on text", `"markdown": "# Results"`, `"runs": ["a"]`, "blocks[0]"},
-		{"no runs", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
+		{"no run set", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
 		{"both", `{"filter": "state = finished"}`, `{"ids": ["a"], "filter": "x"}`,
 			"blocks[2].runs"},
 		{"unknown run set field", `{"filter": "state = finished"}`, `{"query": "x"}`, "query"},
@@ -129,7 +134,9 @@ func TestFreeze(t *testing.T) {
 	}
 
 	r.Mode = ModeDynamic
-	r.Freeze(resolve, now)
+	if err := r.Freeze(resolve, now); err != nil {
+		t.Fatalf("Freeze(dynamic) = %v", err)
+	}
 	if r.Blocks[1].Snapshot != nil {
 		t.Errorf("Freeze(dynamic) kept a snapshot")
 	}
