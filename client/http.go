@@ -101,7 +101,7 @@ func (c *Client) Do(ctx context.Context, method, path, contentType string,
 		}
 		return nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrUnavailable, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read only: nothing to lose
 
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {

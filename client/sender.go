@@ -356,11 +356,16 @@ func (s *sender) reportProgress() {
 	s.progress = make(chan struct{})
 }
 
+// closeSpool closes the spool file and removes it when it is empty.
 func (s *sender) closeSpool() {
 	info, err := s.file.Stat()
-	s.file.Close()
+	if cerr := s.file.Close(); cerr != nil {
+		s.log.Warn("sextant client: close spool", "spool", s.path, "err", cerr)
+	}
 	if err == nil && info.Size() == 0 {
-		os.Remove(s.path)
+		if err := os.Remove(s.path); err != nil {
+			s.log.Warn("sextant client: remove empty spool", "spool", s.path, "err", err)
+		}
 	}
 }
 

@@ -82,7 +82,8 @@ func TestParseEventScalars(t *testing.T) {
 		ok     bool
 	}{
 		{"simple_value", simpleValue("loss", 0.25), 0.25, "", true},
-		{"simple_value NaN", simpleValue("nan", float32(math.NaN())), float64(float32(math.NaN())), "", true},
+		{"simple_value NaN", simpleValue("nan", float32(math.NaN())),
+			float64(float32(math.NaN())), "", true},
 		{"float tensor_content", tensorValue("a", "scalars",
 			tensor(dtFloat, nil, tensorContent, bt, le32(0.1))), float64(float32(0.1)), "scalars", true},
 		{"double tensor_content", tensorValue("a", "scalars",
@@ -131,8 +132,9 @@ func TestParseEventRejectsGarbage(t *testing.T) {
 
 func TestEventRowPluginFromFirstValue(t *testing.T) {
 	plugins := map[string]string{}
-	first := tensorValue("img", "images", tensor(dtFloat, nil, tensorContent, protowire.BytesType, le32(1)))
-	later := tensorValue("img", "", tensor(dtFloat, nil, tensorContent, protowire.BytesType, le32(1)))
+	one := tensor(dtFloat, nil, tensorContent, protowire.BytesType, le32(1))
+	first := tensorValue("img", "images", one)
+	later := tensorValue("img", "", one)
 	for i, v := range [][]byte{first, later} {
 		if _, ok, err := eventRow(event(int64(i), 0, v), plugins); ok || err != nil {
 			t.Errorf("eventRow(value %d of an images tag) = ok %v, err %v; want skipped", i, ok, err)

@@ -55,7 +55,7 @@ func (im *Importer) MLflow(ctx context.Context, dir string) (Report, error) {
 	for _, exp := range exps {
 		project := im.Project
 		if project == "" {
-			project = exp.name
+			project = mlflowmap.ProjectName(exp.name)
 		}
 		for _, runDir := range exp.runs {
 			if err := im.importMLflowRun(ctx, project, runDir, &report, bar); err != nil {
@@ -261,7 +261,7 @@ func readMetricFile(key, path string, rows map[int64]*client.Row) (int64, []stri
 	if err != nil {
 		return 0, nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 
 	var n int64
 	var problems []string

@@ -54,7 +54,7 @@ func (p *progress) finish() {
 	defer p.mu.Unlock()
 	p.draw()
 	if p.terminal {
-		fmt.Fprintln(p.w)
+		p.print("\n")
 	}
 }
 
@@ -69,10 +69,16 @@ func (p *progress) draw() {
 	line := fmt.Sprintf("[%s] %3.0f%% %s / %s, %d points  %s",
 		bar, frac*100, humanBytes(p.done), humanBytes(p.total), p.points, p.label)
 	if p.terminal {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.print("\r\033[K" + line)
 		return
 	}
-	fmt.Fprintln(p.w, line)
+	p.print(line + "\n")
+}
+
+// print writes to the progress writer. A bar that cannot be drawn must not
+// stop an import, so write errors are dropped.
+func (p *progress) print(s string) {
+	_, _ = io.WriteString(p.w, s)
 }
 
 func humanBytes(n int64) string {

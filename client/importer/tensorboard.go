@@ -32,14 +32,14 @@ func (im *Importer) TensorBoard(ctx context.Context, dir string) (Report, error)
 	if err != nil {
 		return report, err
 	}
-	project := cmp.Or(im.Project, filepath.Base(filepath.Clean(dir)))
+	project := cmp.Or(im.Project, client.SafeName(folderName(dir)))
 	bar := newProgress(im.Progress, isTerminal(im.Progress), total)
 	defer bar.finish()
 
 	for _, r := range runs {
 		name := r.name
 		if name == "." {
-			name = filepath.Base(filepath.Clean(dir))
+			name = folderName(dir)
 		}
 		if err := im.importEventRun(ctx, project, name, r, &report, bar); err != nil {
 			return report, err
@@ -123,7 +123,7 @@ func readEvents(path string, onRow func(client.Row) error,
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 
 	var problems []string
 	rr := NewRecordReader(f)
@@ -178,4 +178,12 @@ func eventRow(data []byte, plugins map[string]string) (client.Row, bool, error) 
 		return client.Row{}, false, nil
 	}
 	return client.Row{Step: max(ev.Step, 0), Time: ev.WallTime, Metrics: metrics}, true, nil
+}
+
+// folderName returns the last element of dir's absolute path.
+func folderName(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return filepath.Base(dir)
 }

@@ -2,31 +2,66 @@ package importer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sextant-ml/sextant/client"
 )
 
-// writeEventFiles runs testdata/write_events.py, which writes event files
-// with the tensorboard package's own writers, and returns the log folder
-// and the points expected per run, tag and step.
+// eventFiles holds what write_events.py wrote, once per test binary.
+var eventFiles struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if eventFiles.dir != "" {
+		os.RemoveAll(eventFiles.dir)
+	}
+	os.Exit(code)
+}
+
+// writeEventFiles returns a copy of the event files testdata/write_events.py
+// writes with the tensorboard package's own writers, and the points
+// expected per run, tag and step.
 func writeEventFiles(t *testing.T) (string, map[string]map[string]map[int64]float64) {
 	t.Helper()
 	if err := exec.Command("python3", "-c", "import tensorboard, numpy").Run(); err != nil {
 		t.Skipf("python3 with tensorboard and numpy is needed to write event files: %v", err)
 	}
-	dir := t.TempDir()
-	out, err := exec.Command("python3", "testdata/write_events.py", dir).CombinedOutput()
-	if err != nil {
-		t.Fatalf("write_events.py: %v\n%s", err, out)
+	eventFiles.once.Do(func() {
+		if eventFiles.dir, eventFiles.err = os.MkdirTemp("", "events"); eventFiles.err != nil {
+			return
+		}
+		out, err := exec.Command("python3", "testdata/write_events.py", eventFiles.dir).
+			CombinedOutput()
+		if err != nil {
+			eventFiles.err = fmt.Errorf("write_events.py: %w\n%s", err, out)
+		}
+	})
+	if eventFiles.err != nil {
+		t.Fatal(eventFiles.err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(eventFiles.dir)); err != nil {
+		t.Fatalf("copy event files: %v", err)
+	}
+	return filepath.Join(dir, "logs"), readExpected(t, filepath.Join(dir, "expected.json"))
+}
+
+// readExpected reads expected.json: {run: {tag: [[step, repr(value)]]}}.
+func readExpected(t *testing.T, path string) map[string]map[string]map[int64]float64 {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +83,7 @@ func writeEventFiles(t *testing.T) (string, map[string]map[string]map[int64]floa
 			}
 		}
 	}
-	return filepath.Join(dir, "logs"), want
+	return want
 }
 
 func readRunPoints(t *testing.T, r *tbRun) (map[string]map[int64]float64, []string) {

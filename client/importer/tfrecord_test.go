@@ -20,7 +20,7 @@ func TestRecordReaderRoundTrip(t *testing.T) {
 			t.Fatalf("Next() record %d = %d bytes, %v; want %d bytes", i, len(got), err, len(want))
 		}
 	}
-	if _, err := rr.Next(); err != io.EOF {
+	if _, err := rr.Next(); !errors.Is(err, io.EOF) {
 		t.Errorf("Next() after the last record = %v, want io.EOF", err)
 	}
 }
@@ -44,8 +44,10 @@ func TestRecordReaderCorruption(t *testing.T) {
 		goesOn   bool // the reader stepped over the record
 		nextData string
 	}{
-		{"data byte flipped", func(b []byte) []byte { b[13] ^= 1; return b }, ErrCorrupt, true, "payload"},
-		{"data crc flipped", func(b []byte) []byte { b[len(good)-1] ^= 1; return b }, ErrCorrupt, true, "payload"},
+		{"data byte flipped", func(b []byte) []byte { b[13] ^= 1; return b },
+			ErrCorrupt, true, "payload"},
+		{"data crc flipped", func(b []byte) []byte { b[len(good)-1] ^= 1; return b },
+			ErrCorrupt, true, "payload"},
 		{"length flipped", func(b []byte) []byte { b[0] ^= 1; return b }, ErrCorrupt, false, ""},
 		{"cut in data", func(b []byte) []byte { return b[:15] }, ErrTruncated, false, ""},
 		{"cut in header", func(b []byte) []byte { return b[:5] }, ErrTruncated, false, ""},

@@ -3,7 +3,8 @@
 // (client/importer), which must agree.
 //
 //	MLflow                      Sextant
-//	experiment "NAME"           project "NAME"
+//	experiment "NAME"           project ProjectName("NAME"): NAME with every
+//	                            byte a project name cannot hold as '-'
 //	experiment_id               the project name; "0" is project "Default"
 //	run_id                      run id (unchanged)
 //	run name, mlflow.runName    run name
@@ -25,6 +26,8 @@ package mlflowmap
 import (
 	"sort"
 	"strings"
+
+	"github.com/sextant-ml/sextant/client"
 )
 
 // Names of the mapping's fixed parts.
@@ -37,6 +40,12 @@ const (
 	RunNameTag = "mlflow.runName"
 	NoteTag    = "mlflow.note.content"
 )
+
+// ProjectName returns the project of an experiment name. Names made of
+// letters, digits, '_', '.' and '-' are kept; "exp one" becomes "exp-one".
+func ProjectName(experimentName string) string {
+	return client.SafeName(experimentName)
+}
 
 // Project returns the project of an experiment id.
 func Project(experimentID string) string {
