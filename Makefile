@@ -8,7 +8,7 @@ UI_DIR    := server/ui
 GOLANGCI  ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 PYTHON    ?= python3
 
-.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench clean
+.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench fuzz clean
 
 all: build
 
@@ -54,6 +54,12 @@ py-test: build
 bench: build
 	cd bench && $(GO) run ./cmd/sextant-bench
 	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
+
+# fuzz runs each fuzz target of the block codec for 30 seconds.
+fuzz:
+	$(GO) test ./engine/block -run XXX -fuzz=FuzzRoundTrip -fuzztime 30s
+	$(GO) test ./engine/block -run XXX -fuzz=FuzzDecode -fuzztime 30s
+	$(GO) test ./engine/block -run XXX -fuzz=FuzzSummaryDecode -fuzztime 30s
 
 clean:
 	rm -rf bin $(UI_DIR)/dist

@@ -83,7 +83,11 @@ type Series struct {
 	X, Y     []float64
 	Steps    []int64
 	Smoothed []float64
-	Count    int // points with x in range, finite y or not
+	// Count is the number of points with x in range and a finite y: the
+	// points the chart draws from. NonFinite counts those in range with
+	// NaN or an infinite y, which are never drawn.
+	Count     int
+	NonFinite int
 
 	cols []colPoint // the last point of every non-empty column, for groups
 }

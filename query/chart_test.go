@@ -100,8 +100,8 @@ func TestChartOtherXAxis(t *testing.T) {
 	if got := seriesPoints(s); !samePoints(got, want) {
 		t.Errorf("Chart(x=_timestamp) = %v, want %v", got, want)
 	}
-	if s.Count != len(joined) {
-		t.Errorf("Count = %d, want %d", s.Count, len(joined))
+	if s.Count+s.NonFinite != len(joined) {
+		t.Errorf("Count + NonFinite = %d, want %d", s.Count+s.NonFinite, len(joined))
 	}
 }
 
@@ -132,9 +132,9 @@ func TestChartModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := res.Series[0]; len(s.X) != 999 || s.Count != 1000 {
-		t.Errorf("raw over 1000 steps with one NaN: %d points, count %d; want 999, 1000",
-			len(s.X), s.Count)
+	if s := res.Series[0]; len(s.X) != 999 || s.Count != 999 || s.NonFinite != 1 {
+		t.Errorf("raw over 1000 steps with one NaN: %d points, count %d, non-finite %d; "+
+			"want 999, 999, 1", len(s.X), s.Count, s.NonFinite)
 	}
 
 	_, err = e.Chart("p", ChartRequest{Runs: []string{"a"}, Keys: []string{"loss"},
@@ -243,7 +243,7 @@ func TestChartJSONCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"x":"_step","mode":"m4","x_min":0,"x_max":1,"series":[{"run":"a",` +
-		`"key":"loss","count":2,"x":[0,1],"y":[0.5,2]}]}`
+		`"key":"loss","count":2,"non_finite":0,"x":[0,1],"y":[0.5,2]}]}`
 	if string(first) != want {
 		t.Errorf("ChartJSON = %s\nwant %s", first, want)
 	}
@@ -263,5 +263,57 @@ func TestChartJSONCache(t *testing.T) {
 	}
 	if string(third) == string(first) {
 		t.Errorf("after a new point the cached answer was served: %s", third)
+	}
+}
+
+// TestChartOtherXAxisRandom checks M4 over x = another metric, with many
+// equal x values and points without x, against the brute force.
+func TestChartOtherXAxisRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := range 40 {
+		src := newMemSource(1 + r.IntN(500))
+		y := randomSeries(r, 1+r.IntN(2000))
+		var x engine.Points
+		for _, s := range y.Steps {
+			if r.IntN(8) == 0 {
+				continue // no x at this step
+			}
+			v := float64(r.IntN(50))
+			if r.IntN(30) == 0 {
+				v = math.NaN()
+			}
+			x.Steps = append(x.Steps, s)
+			x.Values = append(x.Values, v)
+		}
+		src.add("a", "loss", y)
+		src.add("a", "epoch", x)
+		width := 1 + r.IntN(60)
+		e := NewEngine(src, Options{CacheBytes: -1})
+		res, err := e.Chart("p", ChartRequest{Runs: []string{"a"}, Keys: []string{"loss"},
+			X: "epoch", Width: &width})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var joined []point
+		k := 0
+		for i, s := range y.Steps {
+			for k < x.Len() && x.Steps[k] < s {
+				k++
+			}
+			if k < x.Len() && x.Steps[k] == s && isFinite(x.Values[k]) {
+				joined = append(joined, point{x: x.Values[k], y: y.Values[i], step: s})
+			}
+		}
+		if len(joined) == 0 {
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range joined {
+			lo, hi = min(lo, p.x), max(hi, p.x)
+		}
+		want := bruteM4(joined, newGrid(lo, hi, width))
+		if got := seriesPoints(res.Series[0]); !samePoints(got, want) {
+			t.Fatalf("trial %d: x=epoch width %d: got %v\nwant %v", trial, width, got, want)
+		}
 	}
 }

@@ -12,9 +12,10 @@ import (
 // whole buckets where it can and visiting points only where a bucket
 // straddles a column edge or the range edge.
 type stepDrawer struct {
-	g     grid
-	m     *m4
-	count int
+	g         grid
+	m         *m4
+	count     int // points in range with a finite y
+	nonFinite int // points in range with NaN or an infinite y
 	// decoded counts points visited one by one, for tests and benchmarks.
 	decoded int
 }
@@ -65,7 +66,8 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 			continue
 		}
 		if c, ok := d.oneColumn(b.MinStep, b.MaxStep); ok {
-			d.count += b.Count
+			d.count += b.Finite
+			d.nonFinite += b.Count - b.Finite
 			d.addBucket(c, b)
 			continue
 		}
@@ -103,7 +105,6 @@ func (d *stepDrawer) points(pts engine.Points, lo, hi int) {
 	steps := pts.Steps
 	lo += sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) >= d.g.xMin })
 	hi = lo + sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) > d.g.xMax })
-	d.count += hi - lo
 	d.decoded += hi - lo
 	for lo < hi {
 		c := d.g.col(float64(steps[lo]))
@@ -113,21 +114,25 @@ func (d *stepDrawer) points(pts engine.Points, lo, hi int) {
 				return d.g.col(float64(steps[lo+i])) > c
 			})
 		}
-		d.fold(c, pts, lo, end)
+		finite := d.fold(c, pts, lo, end)
+		d.count += finite
+		d.nonFinite += end - lo - finite
 		lo = end
 	}
 }
 
 // fold adds the first, last, smallest and largest finite points of
-// pts[lo:hi], all of column c.
-func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) {
+// pts[lo:hi], all of column c, and returns how many are finite.
+func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) int {
 	vals := pts.Values
 	first, last, mn, mx := -1, -1, -1, -1
+	finite := 0
 	for i := lo; i < hi; i++ {
 		v := vals[i]
 		if v-v != 0 { // NaN or an infinity
 			continue
 		}
+		finite++
 		if first < 0 {
 			first, mn, mx = i, i, i
 		}
@@ -140,10 +145,11 @@ func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) {
 		}
 	}
 	if first < 0 {
-		return
+		return 0
 	}
 	for _, i := range [4]int{first, mn, mx, last} {
 		s := pts.Steps[i]
 		d.m.add(c, point{x: float64(s), y: vals[i], step: s, idx: -1})
 	}
+	return finite
 }

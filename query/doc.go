@@ -20,8 +20,8 @@
 // smallest y and the largest y (ties to the smallest x), each point once, in
 // increasing x. Points are ordered by x, then by step, so that equal x
 // values (a batch of rows sharing one server timestamp) still have one
-// order. Only points with a finite y are drawn: NaN and infinities are
-// counted in Count but never placed on a chart.
+// order. Only points with a finite y are drawn, and only they are counted
+// in Count; NaN and infinities in range are counted in NonFinite.
 //
 // With x = _step a bucket that lies inside one column is folded in through
 // its first, last, smallest and largest finite points; only chunks holding a

@@ -100,7 +100,7 @@ func (e *Engine) drawSteps(project string, g grid, j *job, out *seriesSink) erro
 		return fmt.Errorf("scan %s/%s: %w", j.run.ID, j.key, err)
 	}
 	d.m.flush()
-	j.s.Count = d.count
+	j.s.Count, j.s.NonFinite = d.count, d.nonFinite
 	return nil
 }
 
@@ -189,19 +189,21 @@ func (e *Engine) joined(project, run, key, x string) ([]point, error) {
 	return pts, nil
 }
 
-// keepDrawable counts the points in range into s.Count and returns, in
-// place, those with a finite y, numbered.
+// keepDrawable returns, in place and numbered, the points in range with a
+// finite y, and counts them and the others in range into s.
 func (s *Series) keepDrawable(pts []point, g grid) []point {
 	out := pts[:0]
 	for _, p := range pts {
 		if !g.contains(p.x) {
 			continue
 		}
-		s.Count++
-		if isFinite(p.y) {
-			p.idx = len(out)
-			out = append(out, p)
+		if !isFinite(p.y) {
+			s.NonFinite++
+			continue
 		}
+		s.Count++
+		p.idx = len(out)
+		out = append(out, p)
 	}
 	return out
 }

@@ -51,6 +51,8 @@ func (s *Series) appendJSON(dst []byte) []byte {
 	dst = appendString(dst, s.Key)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, int64(s.Count), 10)
+	dst = append(dst, `,"non_finite":`...)
+	dst = strconv.AppendInt(dst, int64(s.NonFinite), 10)
 	dst = appendFloats(append(dst, `,"x":`...), s.X)
 	dst = appendFloats(append(dst, `,"y":`...), s.Y)
 	if s.Steps != nil {

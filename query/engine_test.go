@@ -69,9 +69,52 @@ func TestChartOverEngine(t *testing.T) {
 			if got := seriesPoints(s); !samePoints(got, want) {
 				t.Errorf("width %d run %s: %d points, want %d", width, s.Run, len(got), len(want))
 			}
-			if s.Count != pts.Len() {
-				t.Errorf("width %d run %s: count %d, want %d", width, s.Run, s.Count, pts.Len())
+			if s.Count+s.NonFinite != pts.Len() {
+				t.Errorf("width %d run %s: count %d + non-finite %d, want %d points",
+					width, s.Run, s.Count, s.NonFinite, pts.Len())
 			}
+		}
+	}
+}
+
+// BenchmarkChartEngine draws 4 runs of 1M points stored by the real engine
+// at width 1000, uncached, so that block reads and decoding are measured.
+func BenchmarkChartEngine(b *testing.B) {
+	db, err := engine.Open(engine.Options{InMemory: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CreateProject(engine.Project{Name: "p", Owner: "u"}); err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for i := range 4 {
+		id := string(rune('a' + i))
+		ids = append(ids, id)
+		if _, err := db.CreateRun(engine.Run{Project: "p", ID: id}); err != nil {
+			b.Fatal(err)
+		}
+		p := curve(1<<20, i)
+		rows := make([]engine.Row, 0, 50_000)
+		for j := range p.Len() {
+			rows = append(rows, engine.Row{Step: p.Steps[j], Time: float64(j),
+				Metrics: []engine.Metric{{Key: "loss", Value: p.Values[j]}}})
+			if len(rows) == cap(rows) || j == p.Len()-1 {
+				if _, err := db.Append("p", id, rows); err != nil {
+					b.Fatal(err)
+				}
+				rows = rows[:0]
+			}
+		}
+	}
+	e := NewEngine(db, Options{CacheBytes: -1})
+	req := ChartRequest{Runs: ids, Keys: []string{"loss"}, Width: ptr(1000)}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if buf, err = e.ChartJSON(buf[:0], "p", req); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

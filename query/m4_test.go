@@ -140,14 +140,19 @@ func TestStepDrawerMatchesBruteForce(t *testing.T) {
 			t.Fatalf("trial %d: m4 over %d points, range [%g, %g], width %d:\n got %v\nwant %v",
 				trial, pts.Len(), xMin, xMax, width, rec.pts, want)
 		}
-		wantCount := 0
-		for _, s := range pts.Steps {
-			if g.contains(float64(s)) {
+		wantCount, wantOther := 0, 0
+		for i, s := range pts.Steps {
+			switch {
+			case !g.contains(float64(s)):
+			case isFinite(pts.Values[i]):
 				wantCount++
+			default:
+				wantOther++
 			}
 		}
-		if d.count != wantCount {
-			t.Fatalf("trial %d: count = %d, want %d", trial, d.count, wantCount)
+		if d.count != wantCount || d.nonFinite != wantOther {
+			t.Fatalf("trial %d: count, non-finite = %d, %d, want %d, %d",
+				trial, d.count, d.nonFinite, wantCount, wantOther)
 		}
 	}
 }

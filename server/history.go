@@ -154,6 +154,6 @@ func (s *Server) admit(c *gin.Context, project string, points int) error {
 	}
 	s.stats.rateLimited.Add(1)
 	return errRateLimited(int(math.Ceil(a.retryAfter)),
-		"project %q: ingest rate over %.0f points/s; retry after %.1f s",
-		project, a.limit, a.retryAfter)
+		"project %q: ingest over %.0f points/s; retry after %.1f s",
+		project, s.cfg.IngestRate, a.retryAfter)
 }

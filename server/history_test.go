@@ -168,9 +168,9 @@ func TestHistoryRateLimit(t *testing.T) {
 	}
 	nd := []string{"Content-Type", "application/x-ndjson"}
 	res := e.do("member", "POST", historyPath, batch(15), nd...)
-	if res.status != 200 || res.header.Get("RateLimit-Limit") != "10" ||
+	if res.status != 200 || res.header.Get("RateLimit-Limit") != "20" ||
 		res.header.Get("RateLimit-Remaining") != "5" {
-		t.Fatalf("first batch = %d, RateLimit-Limit %q Remaining %q, want 200, 10, 5",
+		t.Fatalf("first batch = %d, RateLimit-Limit %q Remaining %q, want 200, 20, 5",
 			res.status, res.header.Get("RateLimit-Limit"), res.header.Get("RateLimit-Remaining"))
 	}
 	res = e.do("member", "POST", historyPath, batch(15), nd...)

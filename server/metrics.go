@@ -38,6 +38,8 @@ type stats struct {
 	mu       sync.Mutex
 	requests map[routeKey]*latency
 
+	requestsTotal atomic.Uint64
+
 	ingestBatches atomic.Uint64
 	ingestRows    atomic.Uint64
 	ingestPoints  atomic.Uint64
@@ -50,6 +52,7 @@ func newStats() *stats {
 }
 
 func (st *stats) observe(k routeKey, d time.Duration) {
+	st.requestsTotal.Add(1)
 	sec := d.Seconds()
 	i := sort.SearchFloat64s(latencyBounds[:], sec)
 	st.mu.Lock()

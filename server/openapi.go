@@ -75,12 +75,32 @@ func mergePart(fsys fs.FS, name string, paths, schemas map[string]any) error {
 	if err := json.Unmarshal(b, &part); err != nil {
 		return fmt.Errorf("%s: %w", path.Base(name), err)
 	}
-	for p := range part.Paths {
-		if _, dup := paths[p]; dup {
-			return fmt.Errorf("%s: path %q is described twice", name, p)
+	for p, ops := range part.Paths {
+		if err := mergeOperations(paths, p, ops); err != nil {
+			return fmt.Errorf("%s: %w", path.Base(name), err)
 		}
 	}
-	maps.Copy(paths, part.Paths)
 	maps.Copy(schemas, part.Components.Schemas)
+	return nil
+}
+
+// mergeOperations adds the operations (get, post, ...) of one path; two
+// files may describe the same path but not the same operation.
+func mergeOperations(paths map[string]any, p string, ops any) error {
+	add, ok := ops.(map[string]any)
+	if !ok {
+		return fmt.Errorf("path %q: not an object", p)
+	}
+	have, _ := paths[p].(map[string]any)
+	if have == nil {
+		paths[p] = add
+		return nil
+	}
+	for method, op := range add {
+		if _, dup := have[method]; dup {
+			return fmt.Errorf("%s %q is described twice", method, p)
+		}
+		have[method] = op
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestOpenAPIDescribesEveryRoute checks that the served document is
@@ -43,4 +44,30 @@ func openAPIPath(path string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+func TestMergeOpenAPI(t *testing.T) {
+	base := `{"openapi":"3.0.3","paths":{"/a":{"post":{}}},"components":{"schemas":{}}}`
+	tests := []struct {
+		name, part string
+		wantErr    bool
+	}{
+		{"new method on a known path", `{"paths":{"/a":{"get":{}}}}`, false},
+		{"new path and schema", `{"paths":{"/b":{"get":{}}},"components":{"schemas":{"X":{}}}}`,
+			false},
+		{"same method twice", `{"paths":{"/a":{"post":{}}}}`, true},
+		{"not JSON", `{"paths":`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"openapi.json":      {Data: []byte(base)},
+				"openapi/part.json": {Data: []byte(tt.part)},
+			}
+			_, err := mergeOpenAPI(fsys)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("mergeOpenAPI with %s: error %v, want error %v", tt.part, err, tt.wantErr)
+			}
+		})
+	}
 }

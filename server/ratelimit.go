@@ -30,7 +30,7 @@ type bucket struct {
 // RateLimit-* headers.
 type admission struct {
 	ok         bool
-	limit      float64 // points per second
+	limit      float64 // the burst: most points the bucket holds
 	remaining  float64 // tokens left after this batch, at least 0
 	reset      float64 // seconds until the bucket is full again
 	retryAfter float64 // seconds until this batch would be admitted
@@ -62,7 +62,7 @@ func (l *ingestLimiter) admit(project string, points int) admission {
 	b.at = now
 
 	need := math.Min(float64(points), l.burst)
-	a := admission{limit: l.rate}
+	a := admission{limit: l.burst}
 	if b.tokens >= need {
 		a.ok = true
 		b.tokens -= float64(points)

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,13 +54,15 @@ func (s *Server) listRuns(c *gin.Context) error {
 }
 
 // runsQuery reads filter, sort, order, limit and cursor. Without sort the
-// newest runs come first.
+// newest runs come first; sort=-FIELD without order sorts descending.
 func runsQuery(c *gin.Context) (query.RunsQuery, error) {
 	q := query.RunsQuery{Filter: c.Query("filter"), Sort: c.Query("sort"),
 		Cursor: c.Query("cursor")}
+	minus := strings.HasPrefix(q.Sort, "-")
+	q.Sort = strings.TrimPrefix(q.Sort, "-")
 	switch c.Query("order") {
 	case "":
-		q.Desc = q.Sort == ""
+		q.Desc = q.Sort == "" || minus
 	case "asc":
 	case "desc":
 		q.Desc = true

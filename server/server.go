@@ -96,6 +96,22 @@ func (s *Server) Handler() http.Handler { return s.router }
 // Access returns the users, teams and keys store.
 func (s *Server) Access() *access.Store { return s.access }
 
+// Figures are the server's totals since it started, for lifecycle logs.
+type Figures struct {
+	Requests     uint64 // requests answered
+	IngestRows   uint64 // history rows stored
+	IngestPoints uint64 // metric points stored
+}
+
+// Figures returns the totals since the server started.
+func (s *Server) Figures() Figures {
+	return Figures{
+		Requests:     s.stats.requestsTotal.Load(),
+		IngestRows:   s.stats.ingestRows.Load(),
+		IngestPoints: s.stats.ingestPoints.Load(),
+	}
+}
+
 // Drain makes every request from now on answer 503, while those in
 // flight finish. Call it before http.Server.Shutdown.
 func (s *Server) Drain() { s.draining.Store(true) }

@@ -30,7 +30,7 @@ func newWSEnv(t *testing.T) *wsEnv {
 	if err != nil {
 		t.Fatalf("engine.Open: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	s, err := New(db, Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("New: %v", err)

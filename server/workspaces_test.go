@@ -2,11 +2,13 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sextant-ml/sextant/engine"
 	"github.com/sextant-ml/sextant/workspace"
 )
 
@@ -289,5 +291,46 @@ func TestWorkspaceRefusesBadInput(t *testing.T) {
 		p.Smoothing == nil || p.Smoothing.Weight != 0.5 {
 		t.Errorf("PUT v1 spec = version %d visible %v smoothing %+v, want migrated",
 			got.Spec.Version, got.Spec.Runs.Visible, p.Smoothing)
+	}
+}
+
+// TestWorkspaceHistorySurvivesRestart saves, undoes, stops the server and
+// its store, starts them again on the same directory and redoes.
+func TestWorkspaceHistorySurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	start := func() (*wsEnv, *engine.DB) {
+		db, err := engine.Open(engine.Options{Dir: dir})
+		if err != nil {
+			t.Fatalf("engine.Open(%s): %v", dir, err)
+		}
+		s, err := New(db, Config{}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return &wsEnv{t: t, s: s, db: db, keys: map[string]string{}}, db
+	}
+	e, db := start()
+	_, key, err := e.s.access.CreateUser("ana", false)
+	e.must(err)
+	e.keys["ana"] = key
+	e.must(db.CreateProject(engine.Project{Name: "mnist", Owner: "ana",
+		Visibility: visibilityPrivate}))
+	_, err = db.CreateRun(engine.Run{Project: "mnist", ID: "r1"})
+	e.must(err)
+	e.log("mnist", "r1", 0, 3, "loss")
+	w := e.me("ana")
+	w = e.put("ana", w.Revision, renamed(w.Spec, "kept"))
+	e.want(http.StatusOK, "ana", "POST", wsPath+"/me/undo", nil, nil)
+	e.must(db.Close())
+
+	e, db = start()
+	defer func() { _ = db.Close() }()
+	e.keys["ana"] = key
+	var got workspace.Workspace
+	e.want(http.StatusOK, "ana", "POST", wsPath+"/me/redo", nil, &got)
+	if len(got.Spec.Sections) == 0 || got.Spec.Sections[0].Name != "kept" ||
+		got.Revision != w.Revision+2 {
+		t.Errorf("redo after restart = %+v rev %d, want section \"kept\" rev %d",
+			got.Spec.Sections, got.Revision, w.Revision+2)
 	}
 }

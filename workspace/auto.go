@@ -31,11 +31,12 @@ func SectionOf(key string) string {
 // AutoLayout returns the automatic layout of a project with the given
 // metric keys: one line panel per key, against _step, in the section named
 // by its prefix. Sections come in name order with DefaultSection first,
-// panels in key order. The reserved keys get no panel.
+// panels in key order. The reserved keys get no panel, and neither do keys
+// past the limits of a spec (see Sync).
 func AutoLayout(keys []string) Spec {
-	s := Spec{Version: Version, Auto: true, KnownKeys: metricKeys(keys)}
-	s.Sections = autoSections(s.KnownKeys)
+	s := Spec{Version: Version, Auto: true}
 	s.Normalize()
+	s, _ = Sync(s, keys)
 	return s
 }
 
@@ -95,8 +96,12 @@ func autoPanel(key string) Panel {
 // keys, keeping the options of panels and sections it had. An arranged
 // spec keeps its arrangement; each new key's panel is appended to the
 // first section of its name, or to a new section at the end.
+//
+// A new key that would take s past MaxPanels panels, MaxSections sections
+// or MaxKnownKeys known keys gets no panel and stays new, so that it comes
+// in once panels make room.
 func Sync(s Spec, projectKeys []string) (Spec, bool) {
-	fresh := newKeys(s.KnownKeys, metricKeys(projectKeys))
+	fresh := s.admit(newKeys(s.KnownKeys, metricKeys(projectKeys)))
 	if len(fresh) == 0 {
 		return s, false
 	}
@@ -109,6 +114,43 @@ func Sync(s Spec, projectKeys []string) (Spec, bool) {
 	}
 	s.Normalize()
 	return s, true
+}
+
+// admit returns the keys of fresh that s has room for, in order.
+func (s *Spec) admit(fresh []string) []string {
+	names := make(map[string]bool, len(s.Sections))
+	for _, sec := range s.Sections {
+		names[sec.Name] = true
+	}
+	panels := MaxPanels - s.panelCount()
+	known := MaxKnownKeys - len(s.KnownKeys)
+	sections := MaxSections - len(s.Sections)
+	var kept []string
+	for _, k := range fresh {
+		if panels <= 0 || known <= 0 {
+			break
+		}
+		if name := SectionOf(k); !names[name] {
+			if sections <= 0 {
+				continue
+			}
+			names[name] = true
+			sections--
+		}
+		kept = append(kept, k)
+		panels--
+		known--
+	}
+	return kept
+}
+
+// panelCount returns the number of panels of s.
+func (s *Spec) panelCount() int {
+	n := 0
+	for _, sec := range s.Sections {
+		n += len(sec.Panels)
+	}
+	return n
 }
 
 // newKeys returns the keys of project missing from known; both are sorted.

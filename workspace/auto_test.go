@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,5 +162,56 @@ func TestResolveAuto(t *testing.T) {
 					tt.wantAuto, tt.want)
 			}
 		})
+	}
+}
+
+// TestAutoLayoutCap checks that a project with more keys than a spec may
+// hold panels gets a valid layout, and that the keys left out come in
+// once panels make room.
+func TestAutoLayoutCap(t *testing.T) {
+	keys := make([]string, MaxPanels+5)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("layer%d/grad%05d", i%10, i)
+	}
+	s := AutoLayout(keys)
+	if n := s.panelCount(); n != MaxPanels || s.Validate() != nil {
+		t.Fatalf("AutoLayout(%d keys): %d panels, Validate %v; want %d, nil", len(keys), n,
+			s.Validate(), MaxPanels)
+	}
+	if got, changed := Sync(s, keys); changed {
+		t.Errorf("Sync(full spec) changed it: %d panels", got.panelCount())
+	}
+
+	removed := 0
+	for _, sec := range s.Sections[:3] {
+		removed += len(sec.Panels)
+	}
+	s.Sections = s.Sections[3:]
+	s.ResolveAuto()
+	got, changed := Sync(s, keys)
+	want := MaxPanels - removed + 5
+	if !changed || got.panelCount() != want || got.Validate() != nil {
+		t.Errorf("Sync(3 sections removed) = %d panels, changed %v, Validate %v; want %d",
+			got.panelCount(), changed, got.Validate(), want)
+	}
+	last := got.Sections[len(got.Sections)-1]
+	if p := last.Panels[len(last.Panels)-1]; p.Keys[0] != slices.Max(keys) {
+		t.Errorf("Sync(3 sections removed): last panel %q, want %q", p.Keys[0],
+			slices.Max(keys))
+	}
+}
+
+func TestAutoLayoutSectionCap(t *testing.T) {
+	keys := make([]string, MaxSections+10)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("s%04d/x", i)
+	}
+	s := AutoLayout(append(keys, "s0000/y"))
+	if len(s.Sections) != MaxSections || s.Validate() != nil {
+		t.Fatalf("AutoLayout(%d prefixes): %d sections, Validate %v; want %d", len(keys),
+			len(s.Sections), s.Validate(), MaxSections)
+	}
+	if got := layout(s)[:len("s0000[s0000/x,s0000/y]")]; got != "s0000[s0000/x,s0000/y]" {
+		t.Errorf("AutoLayout: first section %q, want both keys of s0000", got)
 	}
 }

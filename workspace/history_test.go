@@ -19,7 +19,7 @@ func openMem(t *testing.T, opts ...Option) *Store {
 	if err != nil {
 		t.Fatalf("open badger: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	return NewStore(db, opts...)
 }
 
@@ -181,7 +181,7 @@ func TestHistoryBound(t *testing.T) {
 		t.Errorf("undo steps with a history of 101 after 150 saves: %d, want 100", undone)
 	}
 	n := 0
-	st.db.View(func(txn *badger.Txn) error {
+	_ = st.db.View(func(txn *badger.Txn) error {
 		n = countKeys(txn, makeKey(kindRevision, "p", "ana"))
 		return nil
 	})
@@ -230,15 +230,21 @@ func TestHistorySurvivesRestart(t *testing.T) {
 		return NewStore(db)
 	}
 	st := open()
-	st.Save("p", "ana", 0, specWith("a"))
-	st.Save("p", "ana", 1, specWith("b"))
-	st.Undo("p", "ana")
+	if _, err := st.Save("p", "ana", 0, specWith("a")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save("p", "ana", 1, specWith("b")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Undo("p", "ana"); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.db.Close(); err != nil {
 		t.Fatal(err)
 	}
 
 	st = open()
-	defer st.db.Close()
+	defer func() { _ = st.db.Close() }()
 	w, err := st.Redo("p", "ana")
 	if err != nil || sectionName(w) != "b" || w.Revision != 4 {
 		t.Fatalf("Redo after restart = %q rev %d, %v; want \"b\" rev 4", sectionName(w),
@@ -252,7 +258,9 @@ func TestHistorySurvivesRestart(t *testing.T) {
 
 func TestReplaceIsOneUndoableStep(t *testing.T) {
 	st := openMem(t)
-	st.Save("p", "ana", 0, specWith("mine"))
+	if _, err := st.Save("p", "ana", 0, specWith("mine")); err != nil {
+		t.Fatal(err)
+	}
 	w, err := st.Replace("p", "ana", specWith("theirs"))
 	if err != nil || sectionName(w) != "theirs" || w.Revision != 2 {
 		t.Fatalf("Replace = %q rev %d, %v; want \"theirs\" rev 2", sectionName(w), w.Revision, err)
@@ -265,10 +273,18 @@ func TestReplaceIsOneUndoableStep(t *testing.T) {
 
 func TestWorkspacesAreSeparate(t *testing.T) {
 	st := openMem(t)
-	st.Save("p", "ana", 0, specWith("ana-p"))
-	st.Save("p", "an", 0, specWith("an-p"))
-	st.Save("q", "ana", 0, specWith("ana-q"))
-	st.Save("p", DefaultOwner, 0, specWith("default-p"))
+	if _, err := st.Save("p", "ana", 0, specWith("ana-p")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save("p", "an", 0, specWith("an-p")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save("q", "ana", 0, specWith("ana-q")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save("p", DefaultOwner, 0, specWith("default-p")); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ project, owner, want string }{
 		{"p", "ana", "ana-p"}, {"p", "an", "an-p"}, {"q", "ana", "ana-q"},
 		{"p", DefaultOwner, "default-p"},

@@ -113,18 +113,8 @@ func migrateV2SmoothingObject(doc map[string]any) error {
 // Decode reads a spec of any known version, migrates it, checks every
 // field and returns it normalized (see Normalize). Errors wrap ErrInvalid.
 func Decode(data []byte) (Spec, error) {
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return Spec{}, invalid("spec", "not a JSON object: %v", err)
-	}
-	if doc == nil {
-		return Spec{}, invalid("spec", "missing")
-	}
-	if err := Migrate(doc); err != nil {
-		return Spec{}, err
-	}
-	s, err := decodeStrict(doc)
-	if err != nil {
+	var s Spec
+	if err := s.UnmarshalJSON(data); err != nil {
 		return Spec{}, err
 	}
 	s.Normalize()
@@ -134,24 +124,56 @@ func Decode(data []byte) (Spec, error) {
 	return s, nil
 }
 
-// decodeStrict turns a migrated document into a Spec, refusing fields the
-// current version does not have.
-func decodeStrict(doc map[string]any) (Spec, error) {
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return Spec{}, fmt.Errorf("encode migrated spec: %w", err)
+// specFields has the fields of Spec without its methods, so that decoding
+// into it does not call UnmarshalJSON again.
+type specFields Spec
+
+// UnmarshalJSON reads a spec of any known version, migrating it, and
+// refuses fields the current version does not have. Every spec decoded
+// from JSON, inside a view or a stored record too, passes through it; it
+// does not validate (Decode does).
+func (s *Spec) UnmarshalJSON(data []byte) error {
+	// The common case, a current spec, takes one strict pass; anything
+	// else goes through the generic document, which also words the errors.
+	if err := decodeFields(data, s); err == nil && s.Version == Version {
+		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var s Spec
-	if err := dec.Decode(&s); err != nil {
+	*s = Spec{}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return invalid("spec", "not a JSON object: %v", err)
+	}
+	if doc == nil {
+		return invalid("spec", "missing")
+	}
+	if err := Migrate(doc); err != nil {
+		return err
+	}
+	migrated, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("encode migrated spec: %w", err)
+	}
+	if err := decodeFields(migrated, s); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
-			return Spec{}, invalid("spec."+typ.Field, "want %s, got JSON %s", typ.Type, typ.Value)
+			return invalid("spec."+typ.Field, "want %s, got JSON %s", typ.Type, typ.Value)
 		}
-		return Spec{}, invalid("spec", "%v", err)
+		return invalid("spec", "%v", err)
 	}
-	return s, nil
+	return nil
+}
+
+// decodeFields decodes data into s, refusing unknown fields.
+func decodeFields(data []byte, s *Spec) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*specFields)(s)); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
 }
 
 // Normalize gives s its canonical form: empty lists instead of null, and
@@ -204,9 +226,9 @@ func (s *Spec) Clone() Spec {
 	if err != nil {
 		panic(fmt.Sprintf("workspace: spec does not encode: %v", err))
 	}
-	var c Spec
+	var c specFields
 	if err := json.Unmarshal(data, &c); err != nil {
 		panic(fmt.Sprintf("workspace: spec does not decode: %v", err))
 	}
-	return c
+	return Spec(c)
 }

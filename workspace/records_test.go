@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"github.com/sextant-ml/sextant/engine"
 )
 
@@ -15,8 +17,13 @@ func TestViews(t *testing.T) {
 	if err != nil || a.ID == "" || a.CreatedBy != "ana" {
 		t.Fatalf("CreateView = %+v, %v", a, err)
 	}
-	b, _ := st.CreateView("p", "bob", View{Name: "all", Spec: specWith("all")})
-	st.CreateView("q", "bob", View{Name: "other project", Spec: specWith("o")})
+	b, err := st.CreateView("p", "bob", View{Name: "all", Spec: specWith("all")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateView("q", "bob", View{Name: "other project", Spec: specWith("o")}); err != nil {
+		t.Fatal(err)
+	}
 
 	views, err := st.Views("p")
 	if err != nil || len(views) != 2 || views[0].ID != b.ID || views[1].ID != a.ID {
@@ -65,7 +72,7 @@ func TestDecodeReport(t *testing.T) {
 		{"bad mode", `"static"`, `"frozen"`, "mode"},
 		{"bad type", `"type": "text"`, `"type": "video"`, "blocks[0].type"},
 		{"runs on text", `"markdown": "# Results"`, `"runs": ["a"]`, "blocks[0]"},
-		{"no runs", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
+		{"no run set", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
 		{"both", `{"filter": "state = finished"}`, `{"ids": ["a"], "filter": "x"}`,
 			"blocks[2].runs"},
 		{"unknown run set field", `{"filter": "state = finished"}`, `{"query": "x"}`, "query"},
@@ -127,7 +134,9 @@ func TestFreeze(t *testing.T) {
 	}
 
 	r.Mode = ModeDynamic
-	r.Freeze(resolve, now)
+	if err := r.Freeze(resolve, now); err != nil {
+		t.Fatalf("Freeze(dynamic) = %v", err)
+	}
 	if r.Blocks[1].Snapshot != nil {
 		t.Errorf("Freeze(dynamic) kept a snapshot")
 	}
@@ -185,5 +194,27 @@ func TestReportsAndShares(t *testing.T) {
 	}
 	if _, err := st.Report("p", r.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Report(deleted) = %v, want ErrNotFound", err)
+	}
+}
+
+// TestStoredViewIsMigrated stores a view whose spec has version 1, as an
+// older server wrote it, and reads it back migrated.
+func TestStoredViewIsMigrated(t *testing.T) {
+	st := openMem(t)
+	old := `{"id": "v1", "name": "old", "spec": {"version": 1, "sections": [],
+	  "runs": {"hidden": ["r9"]}}}`
+	err := st.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(viewKey("p", "v1"), append([]byte{formatV1}, old...))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.View("p", "v1")
+	if err != nil || v.Spec.Version != Version || v.Spec.Runs.Visible["r9"] {
+		t.Errorf("View(stored v1 spec) = version %d visible %v, %v; want version %d, r9 hidden",
+			v.Spec.Version, v.Spec.Runs.Visible, err, Version)
+	}
+	if _, ok := v.Spec.Runs.Visible["r9"]; !ok {
+		t.Errorf("View(stored v1 spec): r9 missing from visible %v", v.Spec.Runs.Visible)
 	}
 }

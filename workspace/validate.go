@@ -14,7 +14,7 @@ const (
 	MaxSections  = 200
 	MaxPanels    = 2000 // over all sections
 	MaxPanelKeys = 100
-	MaxKnownKeys = 50_000
+	MaxKnownKeys = 100_000
 	MaxColumns   = 500
 	MaxIDLen     = 128
 	MaxNameLen   = 256

@@ -28,6 +28,8 @@ type IngestResult struct {
 	// Bytes is the size on disk after Close, without the store's
 	// transient files; Total counts them too.
 	Bytes, Total int64
+	// Dir is the store's directory, kept when Ingest was asked to.
+	Dir string
 	// Err, when set, says why the store has no figures.
 	Err error
 }
@@ -75,7 +77,9 @@ func Ingest(open stores.Opener, parent string, runIDs []string,
 		res.Err = err
 		return res
 	}
-	if !keep {
+	if keep {
+		res.Dir = dir
+	} else {
 		defer os.RemoveAll(dir)
 	}
 	defer func() {

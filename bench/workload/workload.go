@@ -10,6 +10,7 @@
 package workload
 
 import (
+	"math"
 	"slices"
 	"sort"
 )
@@ -63,18 +64,31 @@ func (b Batch) Points() int {
 	return n
 }
 
-// Clock gives rows a wall time: Start plus StepSeconds per step. A training
-// loop's wall time is nearly linear in its step.
+// Clock gives rows a wall time: Start plus StepSeconds per step, give or
+// take Jitter × StepSeconds, rounded to microseconds as a client that sends
+// time.time() with six decimals does. A training loop's wall time is nearly
+// linear in its step, but never exactly.
 type Clock struct {
 	Start       float64
 	StepSeconds float64
+	Jitter      float64 // fraction of StepSeconds, below 0.5 to keep time increasing
 }
 
-// DefaultClock starts on 2026-01-01 and takes a quarter second per step.
-var DefaultClock = Clock{Start: 1767225600, StepSeconds: 0.25}
+// DefaultClock starts on 2026-01-01 and takes a quarter second per step,
+// give or take 5%.
+var DefaultClock = Clock{Start: 1767225600, StepSeconds: 0.25, Jitter: 0.05}
 
-// At returns the wall time of step.
-func (c Clock) At(step int64) float64 { return c.Start + float64(step)*c.StepSeconds }
+// At returns the wall time of step. The jitter is a hash of the step, so the
+// same step always gets the same time.
+func (c Clock) At(step int64) float64 {
+	h := uint64(step)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 32
+	u := float64(h>>11)/(1<<53)*2 - 1 // in [-1, 1)
+	t := c.Start + (float64(step)+c.Jitter*u)*c.StepSeconds
+	return math.Round(t*1e6) / 1e6
+}
 
 // Batches turns a run into rows, one per distinct step with every key that
 // has a point at that step, and cuts them into batches of at most

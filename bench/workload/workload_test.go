@@ -64,3 +64,18 @@ func TestDenseBatches(t *testing.T) {
 		t.Errorf("Batches(10)[0].Rows[1] = %+v, want step 2, time 2, a=2, b=20", row)
 	}
 }
+
+func TestClock(t *testing.T) {
+	c := DefaultClock
+	prev := c.At(0)
+	for step := int64(1); step < 10_000; step++ {
+		now := c.At(step)
+		if now <= prev || now != math.Round(now*1e6)/1e6 {
+			t.Fatalf("At(%d) = %f after %f, want increasing, whole microseconds", step, now, prev)
+		}
+		if d := now - c.Start - float64(step)*c.StepSeconds; math.Abs(d) > c.Jitter*c.StepSeconds+1e-6 {
+			t.Fatalf("At(%d) is %f s off the steady clock, want within jitter", step, d)
+		}
+		prev = now
+	}
+}

@@ -52,7 +52,9 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("open store in %s: %w", o.dataDir, err)
 	}
-	log.Info("store opened", "dir", o.dataDir, "took", time.Since(start))
+	st := db.Stats()
+	log.Info("store opened", "dir", o.dataDir, "took", time.Since(start),
+		"projects", st.Projects, "runs", st.Runs, "head_points", st.HeadPoints)
 
 	srv, err := server.New(db, o.cfg, log)
 	if err == nil {
@@ -100,7 +102,9 @@ func run(ctx context.Context, srv *server.Server, ln net.Listener, log *slog.Log
 	if err := hs.Shutdown(sctx); err != nil {
 		serveErr = errors.Join(serveErr, fmt.Errorf("drain requests: %w", err))
 	}
-	log.Info("requests drained", "took", time.Since(start))
+	f := srv.Figures()
+	log.Info("requests drained", "took", time.Since(start), "requests", f.Requests,
+		"ingest_rows", f.IngestRows, "ingest_points", f.IngestPoints)
 	if errors.Is(serveErr, http.ErrServerClosed) {
 		return nil
 	}

@@ -75,7 +75,7 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func FuzzDecodeSummary(f *testing.F) {
+func FuzzSummaryDecode(f *testing.F) {
 	for _, tc := range codecCases {
 		st, b := Summarize(tc.p.steps, tc.p.values)
 		f.Add(AppendSummary(nil, st, b))

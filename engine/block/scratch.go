@@ -13,7 +13,9 @@ type scratch struct {
 	vals       []int64 // the integers of the value column
 	other      []int64 // the float mode's values without trailing zeros
 	bitmap     []byte
-	alt        []byte // a second candidate encoding of the values
+	cols       []int64   // the integer columns of a summary
+	fvals      []float64 // the values of a summary
+	alt        []byte    // a second candidate encoding of the values
 	exceptions []int
 	readExc    []exception
 }
@@ -63,4 +65,18 @@ func (s *scratch) bitmapBytes(n int) []byte {
 		s.bitmap = make([]byte, n)
 	}
 	return s.bitmap[:n]
+}
+
+func (s *scratch) columnInts(n int) []int64 {
+	if cap(s.cols) < n {
+		s.cols = make([]int64, n)
+	}
+	return s.cols[:n]
+}
+
+func (s *scratch) floats(n int) []float64 {
+	if cap(s.fvals) < n {
+		s.fvals = make([]float64, n)
+	}
+	return s.fvals[:n]
 }

@@ -66,8 +66,9 @@ func readBuckets(r *reader, m int) []Bucket {
 	s := getScratch()
 	defer putScratch(s)
 	var c columns
+	cols := s.columnInts(8 * m)
 	for k := 0; k < 4; k++ {
-		c.ints[k] = readInts(r, make([]int64, 0, m), m, s)
+		c.ints[k] = readInts(r, cols[k*m:k*m:(k+1)*m], m, s)
 	}
 	f := 0
 	for _, x := range c.ints[3] {
@@ -76,14 +77,14 @@ func readBuckets(r *reader, m int) []Bucket {
 		}
 	}
 	for k := 4; k < 8; k++ {
-		c.ints[k] = readInts(r, make([]int64, 0, f), f, s)
+		c.ints[k] = readInts(r, cols[k*m:k*m:k*m+f], f, s)
 	}
 	if r.err != nil {
 		return nil
 	}
 	b, n := c.buckets(m)
 	if n > 0 {
-		c.values = readValues(r, make([]float64, 0, n), n, s)
+		c.values = readValues(r, s.floats(n)[:0], n, s)
 	}
 	if r.err != nil {
 		return nil

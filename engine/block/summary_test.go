@@ -81,3 +81,22 @@ func TestSummaryCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryOwnStats checks statistics that do not follow from the
+// pyramid: they are kept in full.
+func TestSummaryOwnStats(t *testing.T) {
+	p := codecCases[3].p
+	st, b := Summarize(p.steps, p.values)
+	for _, change := range []func(*Stats){
+		func(st *Stats) { st.MinAt++ },
+		func(st *Stats) { st.Max = math.Inf(1) },
+		func(st *Stats) { st.First = math.NaN() },
+	} {
+		own := st
+		change(&own)
+		got, gotB, err := DecodeSummary(AppendSummary(nil, own, b))
+		if err != nil || !sameSummary(own, b, got, gotB) {
+			t.Errorf("DecodeSummary(AppendSummary(%+v)) = %+v, %v; want the same", own, got, err)
+		}
+	}
+}

@@ -22,7 +22,12 @@
 //
 // encoding/json decoding into []map[string]any allocates for every key and
 // value and runs at about 40 MB/s here; valyala/fastjson is fast but refuses
-// the bare NaN and Infinity tokens. The scanner here reads rows at several
-// hundred MB/s with no allocation per value; strconv.ParseFloat, given a
-// string that aliases the input, parses the numbers.
+// the bare NaN and Infinity tokens. The scanner here allocates nothing per
+// value. Member names are compared with the names of the previous row
+// before they are scanned. Numbers of up to 19 digits without an exponent
+// (what Python writes for float64 and widened float32 values) are
+// converted exactly in integer arithmetic (see decimal); strconv.ParseFloat
+// takes the rest. Measured on 16-metric rows of mixed short decimals and
+// full float64 values, one core: about 150 ns per point with that
+// conversion, about 210 ns with strconv alone.
 package ingest

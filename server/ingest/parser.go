@@ -76,7 +76,8 @@ func (p *Parser) reset(data []byte, f Format, maxRows int) {
 	p.rows = p.rows[:0]
 	p.metrics = p.metrics[:0]
 	p.ends = p.ends[:0]
-	p.sc = scanner{data: data, line: 1}
+	names := p.sc.names[:0]
+	p.sc = scanner{data: data, line: 1, scratch: p.sc.scratch, names: names}
 	p.format = f
 	p.maxRows = maxRows
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,12 @@ type scanner struct {
 	pos     int
 	line    int    // 1-based line of pos, for NDJSON messages
 	scratch []byte // strings with escapes, unescaped
+
+	// names holds the member names of the previous object by position,
+	// as slices of data: rows of a batch mostly repeat the same keys in
+	// the same order, and comparing bytes is cheaper than scanning them.
+	names [][]byte
+	col   int
 }
 
 func (sc *scanner) eof() bool { return sc.pos >= len(sc.data) }
@@ -104,6 +111,7 @@ func (sc *scanner) unexpected(c byte, want string) error {
 // alias the scratch buffer: fn must be done with it before reading a
 // string.
 func (sc *scanner) members(fn func(name []byte) error) error {
+	sc.col = 0
 	sc.skipSpace()
 	if sc.peek() == '}' {
 		sc.pos++
@@ -114,7 +122,7 @@ func (sc *scanner) members(fn func(name []byte) error) error {
 		if sc.peek() != '"' {
 			return sc.unexpected(sc.peek(), "a quoted key")
 		}
-		name, err := sc.readString()
+		name, err := sc.readName()
 		if err != nil {
 			return err
 		}
@@ -193,11 +201,8 @@ func (sc *scanner) literal(word string) error {
 	return nil
 }
 
-// number reads a JSON number. Numbers of up to 15 digits without an
-// exponent, the common case, are converted exactly without strconv: the
-// digits as an integer are exact in a float64, and so is a power of ten up
-// to 1e22, so one correctly rounded division gives the correctly rounded
-// value.
+// number reads a JSON number. Numbers of up to 19 digits without an
+// exponent, the common case, are converted by decimal without strconv.
 func (sc *scanner) number() (float64, error) {
 	data, i := sc.data, sc.pos
 	neg := i < len(data) && data[i] == '-'
@@ -222,21 +227,15 @@ func (sc *scanner) number() (float64, error) {
 		}
 		digits += frac
 	}
-	if digits > 15 || dot && frac == 0 || i < len(data) && isNumberByte(data[i]) {
+	if digits > 19 || dot && frac == 0 || i < len(data) && isNumberByte(data[i]) {
 		return sc.slowNumber()
 	}
 	sc.pos = i
-	v := float64(mant) / pow10[frac]
+	v := decimal(mant, frac)
 	if neg {
 		v = -v
 	}
 	return v, nil
-}
-
-// pow10 holds the powers of ten that are exact in a float64.
-var pow10 = [...]float64{
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 }
 
 // slowNumber reads any number with strconv.
@@ -339,6 +338,39 @@ func (sc *scanner) skipElements(depth int) error {
 			return sc.unexpected(c, "',' or ']'")
 		}
 	}
+}
+
+// readName reads a member name, first trying the name at the same place
+// in the previous object.
+func (sc *scanner) readName() ([]byte, error) {
+	col := sc.col
+	sc.col++
+	if col < len(sc.names) {
+		want := sc.names[col]
+		start := sc.pos + 1
+		end := start + len(want)
+		if end < len(sc.data) && sc.data[end] == '"' && bytes.Equal(sc.data[start:end], want) {
+			sc.pos = end + 1
+			return sc.data[start:end], nil
+		}
+	}
+	start := sc.pos + 1
+	name, err := sc.readString()
+	if err != nil {
+		return nil, err
+	}
+	if sc.pos-1-start != len(name) {
+		name = nil // unescaped in scratch, which the next string overwrites
+	}
+	if col < len(sc.names) {
+		sc.names[col] = name
+	} else {
+		sc.names = append(sc.names, name)
+	}
+	if name == nil {
+		return sc.scratch, nil
+	}
+	return name, nil
 }
 
 // readString reads a quoted string. Without escapes it returns a slice of

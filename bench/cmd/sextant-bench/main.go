@@ -46,6 +46,7 @@ type config struct {
 	// Chart queries.
 	chartRuns, chartPoints, queries int
 	width, restarts                 int
+	budget                          time.Duration
 	dropCaches                      bool
 }
 
@@ -80,6 +81,8 @@ func main() {
 	flag.IntVar(&c.chartPoints, "points", 100_000, "points per run in the chart phase")
 	flag.IntVar(&c.queries, "queries", 200, "chart queries per measurement")
 	flag.IntVar(&c.width, "width", 1000, "chart width in pixels")
+	flag.DurationVar(&c.budget, "query-budget", time.Minute, "time for each kind of "+
+		"chart query (at least 5 queries)")
 	flag.IntVar(&c.restarts, "restarts", 3, "server starts timed for the first query")
 	flag.BoolVar(&c.dropCaches, "drop-caches", false, "drop Linux's page cache before "+
 		"each start (needs root)")

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sextant-ml/sextant/bench/harness"
 )
@@ -29,7 +30,7 @@ func TestRunSmall(t *testing.T) {
 	c := config{phases: "ingest,http,chart", workDir: t.TempDir(), out: out, peers: true,
 		ingestRuns: 2, ingestRows: 300, keys: 3, batchRows: 100, writers: 2, peerRows: 300,
 		httpRuns: 2, httpRows: 300, httpClients: 2,
-		chartRuns: 3, chartPoints: 2000, queries: 5, width: 100, restarts: 2}
+		chartRuns: 3, chartPoints: 2000, queries: 5, width: 100, restarts: 2, budget: time.Second}
 	err := run(c)
 	var se *harness.StatusError
 	if errors.As(err, &se) && se.Status == 404 {
