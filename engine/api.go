@@ -100,7 +100,11 @@ type Run struct {
 }
 
 // MetricSummary is the run table's view of one series: the value at the
-// largest step, and the smallest and largest finite values.
+// largest step, and the smallest and largest finite values. Min and Max
+// cover every value ever written to the series, overwritten ones included
+// (they are kept on ingest, never recomputed from history), and are NaN
+// while the series has no finite value. Run.Summary has one per series,
+// _timestamp and _runtime included.
 type MetricSummary struct {
 	Last float64 `json:"last"`
 	Step int64   `json:"step"`

@@ -45,7 +45,7 @@ func (db *DB) Append(project, run string, rows []Row) (AppendResult, error) {
 
 	db.stats.appended(len(rows), len(b.values), len(b.wal))
 	if full {
-		if err := db.sealRun(rs, sealFull); err != nil {
+		if err := db.sealRun(rs, sealFull, 0); err != nil {
 			return AppendResult{}, err
 		}
 	}

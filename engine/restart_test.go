@@ -144,3 +144,37 @@ func TestWALTruncation(t *testing.T) {
 		t.Errorf("Read after restart = %d points, %v; want 20000", got.Len(), err)
 	}
 }
+
+// TestCheckpointSealsSparseSeries checks that a series written once does
+// not hold back the log: once too many segments are closed, the heads that
+// hold their batches are sealed, and the segments go.
+func TestCheckpointSealsSparseSeries(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{HeadMaxPoints: 256, WALSegmentBytes: 16 << 10}
+	db := openDB(t, dir, opts)
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", []Row{{Step: 0, Time: 1, Metrics: []Metric{{"sparse", 42}}}})
+	for lo := int64(1); lo < 20_000; lo += 500 {
+		mustAppend(t, db, "p", "r", rowsOf("dense", stepRange(lo, lo+500), sine))
+	}
+	for range 3 { // the sealer may be at work too; each pass frees more
+		if err := db.checkpoint(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.walMu.Lock()
+	segs := len(db.segRuns)
+	db.walMu.Unlock()
+	if segs > walMaxClosed+2 {
+		t.Errorf("%d log segments left, want at most %d", segs, walMaxClosed+2)
+	}
+	got, err := db.Read("p", "r", "sparse", 0, 10)
+	if err != nil || got.Len() != 1 || got.Values[0] != 42 {
+		t.Errorf("Read(sparse) = %v, %v; want one point 42", got, err)
+	}
+	crashed := openDB(t, copyDir(t, dir), opts)
+	got, err = crashed.Read("p", "r", "dense", 0, 20_000)
+	if err != nil || got.Len() != 20_000 {
+		t.Errorf("Read(dense) after crash = %d points, %v; want 20000", got.Len(), err)
+	}
+}

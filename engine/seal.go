@@ -19,6 +19,7 @@ const (
 	sealFull sealMode = iota // a head reached HeadMaxPoints
 	sealIdle                 // the run wrote nothing for IdleSeal
 	sealAll                  // every unsealed point, at Close
+	sealOld                  // heads holding points of batches before a seq
 )
 
 // txnBudget bounds the bytes of one seal transaction, well under Badger's
@@ -49,7 +50,7 @@ func (db *DB) sealAll(mode sealMode) error {
 		if mode == sealIdle && !rs.idle(now, db.opts.IdleSeal) {
 			continue
 		}
-		if err := db.sealRun(rs, mode); err != nil {
+		if err := db.sealRun(rs, mode, 0); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -68,13 +69,14 @@ func (db *DB) allRuns() []*runState {
 
 // sealRun seals heads of the run into blocks, if mode asks for it, and
 // advances the run's wal floor past the batches that left the heads. A
-// round for a full head seals whole blocks of the full heads only; idle and
-// closing rounds seal every point.
-func (db *DB) sealRun(rs *runState, mode sealMode) error {
+// round for a full head seals whole blocks of the full heads only; a round
+// of mode sealOld seals the heads holding a point of a batch before seq
+// before, to free a log segment; idle and closing rounds seal every point.
+func (db *DB) sealRun(rs *runState, mode sealMode, before uint64) error {
 	rs.sealMu.Lock()
 	defer rs.sealMu.Unlock()
 
-	r, err := db.takeHeads(rs, mode)
+	r, err := db.takeHeads(rs, mode, before)
 	if err != nil || len(r.jobs) == 0 {
 		return err
 	}
@@ -107,7 +109,7 @@ type sealRound struct {
 
 // takeHeads empties the heads a seal round takes and encodes the run
 // record that goes with the round.
-func (db *DB) takeHeads(rs *runState, mode sealMode) (sealRound, error) {
+func (db *DB) takeHeads(rs *runState, mode sealMode, before uint64) (sealRound, error) {
 	if err := db.loadAllRefs(rs); err != nil {
 		return sealRound{}, err
 	}
@@ -122,8 +124,11 @@ func (db *DB) takeHeads(rs *runState, mode sealMode) (sealRound, error) {
 	limit := db.opts.HeadMaxPoints
 	for _, s := range rs.series {
 		n := s.head.len()
-		if mode == sealFull {
+		switch {
+		case mode == sealFull:
 			n = n / limit * limit // whole blocks; the rest stays in the head
+		case mode == sealOld && s.head.minSeq >= before:
+			n = 0
 		}
 		if n > 0 && s.loaded { // an unloaded series waits for the next round
 			minSeq, before := s.head.minSeq, s.head.len()

@@ -40,9 +40,9 @@ func (db *DB) kickSealer() {
 }
 
 // truncateWAL removes the closed segments whose records are all below their
-// run's wal floor, and returns the runs that hold back the oldest segment
-// when too many remain.
-func (db *DB) truncateWAL() ([]*runState, error) {
+// run's wal floor. When too many remain, it returns the runs that hold back
+// the oldest one, each with the sequence after its last record there.
+func (db *DB) truncateWAL() (map[*runState]uint64, error) {
 	if db.log == nil {
 		return nil, nil
 	}
@@ -77,26 +77,28 @@ func (db *DB) truncateWAL() ([]*runState, error) {
 	return nil, errors.Join(errs...)
 }
 
-// pinning returns the runs whose records in a segment are still needed.
-func pinning(runs map[*runState]uint64) []*runState {
-	var out []*runState
+// pinning returns the runs whose records in a segment are still needed,
+// each with the sequence after its last record there.
+func pinning(runs map[*runState]uint64) map[*runState]uint64 {
+	out := make(map[*runState]uint64)
 	for rs, maxSeq := range runs {
 		rs.mu.Lock()
 		needed := !rs.deleted && maxSeq >= rs.walFloor
 		rs.mu.Unlock()
 		if needed {
-			out = append(out, rs)
+			out[rs] = maxSeq + 1
 		}
 	}
 	return out
 }
 
-// checkpoint truncates the log and seals the runs that hold back too much
-// of it.
+// checkpoint truncates the log and, when too much of it is held back,
+// seals the heads that hold points of the oldest segment's batches: the
+// sparse series of busy runs, whose heads fill too slowly to seal alone.
 func (db *DB) checkpoint() error {
 	runs, err := db.truncateWAL()
-	for _, rs := range runs {
-		err = errors.Join(err, db.sealRun(rs, sealAll))
+	for rs, before := range runs {
+		err = errors.Join(err, db.sealRun(rs, sealOld, before))
 	}
 	if len(runs) > 0 {
 		_, terr := db.truncateWAL()

@@ -111,7 +111,6 @@ func stepRange(g grid) (lo, hi int64, ok bool) {
 		return 0, 0, false
 	}
 	if fh >= math.MaxInt64 {
-		fh = math.MaxInt64
 		return int64(fl), math.MaxInt64, true
 	}
 	return int64(fl), int64(fh), true

@@ -16,7 +16,11 @@ func TestChartOverEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if err := db.CreateProject(engine.Project{Name: "p", Owner: "u",
 		Visibility: "private"}); err != nil {
 		t.Fatal(err)
@@ -84,7 +88,11 @@ func BenchmarkChartEngine(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	defer func() {
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	if err := db.CreateProject(engine.Project{Name: "p", Owner: "u"}); err != nil {
 		b.Fatal(err)
 	}

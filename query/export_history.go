@@ -95,7 +95,7 @@ func appendPlainFloat(dst []byte, v float64) []byte {
 // strings. The object is column-major, so it is written in 1 + len(Keys)
 // passes over the history; the steps of the first pass are kept in a
 // temporary file (varint deltas), not in memory, for the later ones.
-func WriteHistoryJSON(w io.Writer, src Source, q HistoryQuery) error {
+func WriteHistoryJSON(w io.Writer, src Source, q HistoryQuery) (err error) {
 	if err := q.validate(); err != nil {
 		return err
 	}
@@ -103,36 +103,65 @@ func WriteHistoryJSON(w io.Writer, src Source, q HistoryQuery) error {
 	if err != nil {
 		return fmt.Errorf("export history: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	defer func() {
+		if cerr := tmp.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("export history: %w", cerr)
+		}
+		if rerr := os.Remove(tmp.Name()); err == nil && rerr != nil {
+			err = fmt.Errorf("export history: %w", rerr)
+		}
+	}()
 
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := writeSteps(bw, tmp, src, q); err != nil {
+	out := &spool{w: w}
+	if err := writeSteps(out, &spool{w: tmp}, src, q); err != nil {
 		return err
 	}
-	if _, err := bw.WriteString(`,"columns":{`); err != nil {
-		return err
-	}
+	out.buf = append(out.buf, `,"columns":{`...)
 	for k, key := range q.Keys {
 		if k > 0 {
-			bw.WriteByte(',')
+			out.buf = append(out.buf, ',')
 		}
-		bw.Write(appendString(nil, key))
-		bw.WriteByte(':')
-		if err := writeColumn(bw, tmp, src, q, key); err != nil {
+		out.buf = append(appendString(out.buf, key), ':')
+		if err := writeColumn(out, tmp, src, q, key); err != nil {
 			return err
 		}
 	}
-	bw.WriteString("}}")
-	return bw.Flush()
+	out.buf = append(out.buf, "}}"...)
+	return out.flush()
 }
 
-// writeSteps writes {"steps":[...] and records the steps in tmp.
-func writeSteps(bw *bufio.Writer, tmp *os.File, src Source, q HistoryQuery) error {
-	tw := bufio.NewWriter(tmp)
-	bw.WriteString(`{"steps":[`)
+// spoolSize is how much a spool gathers before it writes.
+const spoolSize = 64 << 10
+
+// spool gathers output in buf and writes it on in pieces of about
+// spoolSize bytes; the first write error sticks.
+type spool struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+// full writes buf on once it holds spoolSize bytes.
+func (s *spool) full() error {
+	if len(s.buf) < spoolSize {
+		return s.err
+	}
+	return s.flush()
+}
+
+func (s *spool) flush() error {
+	if s.err == nil && len(s.buf) > 0 {
+		_, s.err = s.w.Write(s.buf)
+		s.buf = s.buf[:0]
+	}
+	return s.err
+}
+
+// writeSteps writes {"steps":[...] to out and the steps, as varint deltas,
+// to steps.
+func writeSteps(out, steps *spool, src Source, q HistoryQuery) error {
+	out.buf = append(out.buf, `{"steps":[`...)
 	h := newHistoryReader(src, q)
-	var buf []byte
 	first, prev := true, int64(0)
 	for {
 		ok, err := h.next()
@@ -143,27 +172,29 @@ func writeSteps(bw *bufio.Writer, tmp *os.File, src Source, q HistoryQuery) erro
 			break
 		}
 		for _, s := range h.steps {
-			buf = buf[:0]
 			if !first {
-				buf = append(buf, ',')
+				out.buf = append(out.buf, ',')
 			}
-			buf = strconv.AppendInt(buf, s, 10)
-			bw.Write(buf)
-			buf = binary.AppendUvarint(buf[:0], uint64(s-prev))
-			tw.Write(buf)
+			out.buf = strconv.AppendInt(out.buf, s, 10)
+			steps.buf = binary.AppendUvarint(steps.buf, uint64(s-prev))
 			first, prev = false, s
 		}
+		if err := out.full(); err != nil {
+			return err
+		}
+		if err := steps.full(); err != nil {
+			return fmt.Errorf("export history: %w", err)
+		}
 	}
-	bw.WriteByte(']')
-	if err := tw.Flush(); err != nil {
+	out.buf = append(out.buf, ']')
+	if err := steps.flush(); err != nil {
 		return fmt.Errorf("export history: %w", err)
 	}
 	return nil
 }
 
 // writeColumn writes one key's array, aligned with the steps in tmp.
-func writeColumn(bw *bufio.Writer, tmp *os.File, src Source, q HistoryQuery,
-	key string) error {
+func writeColumn(out *spool, tmp *os.File, src Source, q HistoryQuery, key string) error {
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("export history: %w", err)
 	}
@@ -171,16 +202,14 @@ func writeColumn(bw *bufio.Writer, tmp *os.File, src Source, q HistoryQuery,
 	one := q
 	one.Keys = []string{key}
 	h := newHistoryReader(src, one)
-	var buf []byte
 	first, prev := true, int64(0)
-	put := func(s []byte) {
+	comma := func() {
 		if !first {
-			bw.WriteByte(',')
+			out.buf = append(out.buf, ',')
 		}
-		bw.Write(s)
 		first = false
 	}
-	bw.WriteByte('[')
+	out.buf = append(out.buf, '[')
 	for {
 		ok, err := h.next()
 		if err != nil {
@@ -199,19 +228,25 @@ func writeColumn(bw *bufio.Writer, tmp *os.File, src Source, q HistoryQuery,
 				if prev == s {
 					break
 				}
-				put([]byte("null"))
+				comma()
+				out.buf = append(out.buf, "null"...)
 			}
-			put(appendFloat(buf[:0], h.vals[0][i]))
+			comma()
+			out.buf = appendFloat(out.buf, h.vals[0][i])
+		}
+		if err := out.full(); err != nil {
+			return err
 		}
 	}
 	for {
 		if _, err := binary.ReadUvarint(steps); err != nil {
 			break
 		}
-		put([]byte("null"))
+		comma()
+		out.buf = append(out.buf, "null"...)
 	}
-	bw.WriteByte(']')
-	return nil
+	out.buf = append(out.buf, ']')
+	return out.full()
 }
 
 // WriteHistoryArrow writes an Arrow IPC stream with an int64 column _step

@@ -49,14 +49,6 @@ func (g grid) col(x float64) int {
 	return int(c)
 }
 
-// center returns the x in the middle of a column.
-func (g grid) center(c int) float64 {
-	if g.span == 0 {
-		return g.xMin
-	}
-	return g.xMin + (float64(c)+0.5)*g.span/g.w
-}
-
 // column holds the four M4 points of one pixel column.
 type column struct {
 	n                   int

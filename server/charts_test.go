@@ -122,7 +122,7 @@ func TestRunsListHandler(t *testing.T) {
 		t.Errorf("run r4 summary a = %v, want last 3", page.Runs[0].Summary["a"])
 	}
 	e.mustDo("member", "GET", "/api/v1/projects/proj/runs?filter=config.lr%3E%3D0.1"+
-		"&sort=summary.a&order=desc&limit=3&cursor="+page.Next, "", 200, &page)
+		"&sort=summary.a&order=desc&limit=3&next="+page.Next, "", 200, &page)
 	if len(page.Runs) != 1 || page.Runs[0].ID != "r1" || page.Next != "" {
 		t.Errorf("runs page 2 = %+v next %q, want r1 and no cursor", page.Runs, page.Next)
 	}

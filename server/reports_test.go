@@ -116,6 +116,14 @@ func TestStaticReportKeepsItsData(t *testing.T) {
 	}
 }
 
+func TestReportEmptyRunSetIsEveryRun(t *testing.T) {
+	e := newWSEnv(t)
+	r := e.createReport("ana", "mnist", reportBody("static", "", "train/loss"))
+	if got := r.Blocks[1].Snapshot.Runs; len(got) != 2 {
+		t.Errorf("static report with an empty filter: snapshot runs %q, want r1 and r2", got)
+	}
+}
+
 func TestReportFilterRunSet(t *testing.T) {
 	e := newWSEnv(t)
 	r := e.createReport("ana", "mnist", reportBody("static", `id = "r2"`, "train/loss"))
@@ -164,6 +172,7 @@ func TestShareLinkRefusals(t *testing.T) {
 		{"run of another project", ts, map[string]any{"keys": []string{"train/loss"},
 			"runs": []string{"r1"}}},
 		{"text block", t1, map[string]any{"keys": []string{"train/loss"}, "block": 0}},
+		{"block out of range", t1, map[string]any{"keys": []string{"train/loss"}, "block": 9}},
 		{"unknown token", t1 + "x", map[string]any{"keys": []string{"train/loss"}}},
 	}
 	for _, tt := range charts {
@@ -172,6 +181,11 @@ func TestShareLinkRefusals(t *testing.T) {
 				t.Errorf("shared chart (%s) = %d, want 404", tt.name, code)
 			}
 		})
+	}
+
+	if code, _ := e.sharedChart(t1, map[string]any{"keys": []string{"train/loss"},
+		"filter": "config.lr < 1"}); code != http.StatusBadRequest {
+		t.Errorf("shared chart with a filter = %d, want 400", code)
 	}
 
 	// The token opens nothing else.

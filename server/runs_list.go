@@ -53,11 +53,15 @@ func (s *Server) listRuns(c *gin.Context) error {
 	return nil
 }
 
-// runsQuery reads filter, sort, order, limit and cursor. Without sort the
+// runsQuery reads filter, sort, order, limit and cursor (also accepted as
+// next). Without sort the
 // newest runs come first; sort=-FIELD without order sorts descending.
 func runsQuery(c *gin.Context) (query.RunsQuery, error) {
 	q := query.RunsQuery{Filter: c.Query("filter"), Sort: c.Query("sort"),
 		Cursor: c.Query("cursor")}
+	if q.Cursor == "" {
+		q.Cursor = c.Query("next") // the name the answer gives it
+	}
 	minus := strings.HasPrefix(q.Sort, "-")
 	q.Sort = strings.TrimPrefix(q.Sort, "-")
 	switch c.Query("order") {

@@ -112,6 +112,11 @@ func (s *Server) sharedCharts(c *gin.Context) error {
 	if err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
+	if req.Filter != "" {
+		// A filter over the report's runs would let a reader probe their
+		// config and summaries, which the link does not show.
+		return errInvalid("filter: not taken through a share link; name runs or none")
+	}
 	sc, err := s.sharedScope(sh.Project, &r, req)
 	if err != nil {
 		return err

@@ -231,8 +231,12 @@ func (s *Server) copyToMyWorkspace(c *gin.Context) error {
 	return s.answerWorkspace(c, p, w)
 }
 
-// getUserWorkspace answers a teammate's workspace, read-only.
+// getUserWorkspace answers a teammate's workspace, read-only; the
+// caller's own name reads as /workspaces/me.
 func (s *Server) getUserWorkspace(c *gin.Context) error {
+	if c.Param("user") == s.user(c).Name {
+		return s.getMyWorkspace(c)
+	}
 	p, err := s.projectForRead(c)
 	if err != nil {
 		return err

@@ -194,11 +194,16 @@ func TestWorkspaceOfTeammate(t *testing.T) {
 	e.want(http.StatusOK, "ana", "PUT", wsPath+"/ana", saveBody(ana.Revision, ana.Spec), nil)
 	e.want(http.StatusForbidden, "eve", "GET", wsPath+"/ana", nil, nil)
 	e.want(http.StatusNotFound, "bob", "GET", wsPath+"/carl", nil, nil)
+	e.want(http.StatusOK, "carl", "GET", wsPath+"/carl", nil, &seen)
+	if seen.Owner != "carl" || seen.Revision != 1 {
+		t.Errorf("GET own workspace by name = %q rev %d, want carl's, created", seen.Owner,
+			seen.Revision)
+	}
 
 	var list struct{ Owners []string }
 	e.want(http.StatusOK, "bob", "GET", wsPath, nil, &list)
-	if strings.Join(list.Owners, ",") != "ana" {
-		t.Errorf("GET workspaces = %q, want [ana]", list.Owners)
+	if strings.Join(list.Owners, ",") != "ana,carl" {
+		t.Errorf("GET workspaces = %q, want [ana carl]", list.Owners)
 	}
 }
 

@@ -72,7 +72,7 @@ func TestDecodeReport(t *testing.T) {
 		{"bad mode", `"static"`, `"frozen"`, "mode"},
 		{"bad type", `"type": "text"`, `"type": "video"`, "blocks[0].type"},
 		{"runs on text", `"markdown": "# Results"`, `"runs": ["a"]`, "blocks[0]"},
-		{"no runs", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
+		{"no run set", `"runs": ["r1", "r2"], `, ``, "blocks[1].runs"},
 		{"both", `{"filter": "state = finished"}`, `{"ids": ["a"], "filter": "x"}`,
 			"blocks[2].runs"},
 		{"unknown run set field", `{"filter": "state = finished"}`, `{"query": "x"}`, "query"},

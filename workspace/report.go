@@ -64,8 +64,9 @@ type Block struct {
 }
 
 // RunSet is the runs of a panels block: a list of run ids, or a runs
-// filter expression (see docs/api.md), not both. It also decodes from a
-// bare JSON list of ids.
+// filter expression (see docs/api.md), not both. With neither, an empty
+// filter, it selects every run of the project. It also decodes from a bare
+// JSON list of ids.
 type RunSet struct {
 	IDs    []string `json:"ids,omitempty"`
 	Filter string   `json:"filter,omitempty"`
@@ -188,8 +189,6 @@ func (rs *RunSet) validate(field string) error {
 		return invalid(field, "missing: give ids or a filter")
 	case len(rs.IDs) > 0 && rs.Filter != "":
 		return invalid(field, "both ids and filter: give one")
-	case len(rs.IDs) == 0 && rs.Filter == "":
-		return invalid(field, "empty: give ids or a filter")
 	case len(rs.Filter) > MaxTextLen:
 		return invalid(field+".filter", "%d bytes, more than %d", len(rs.Filter), MaxTextLen)
 	case len(rs.IDs) > MaxKnownKeys:

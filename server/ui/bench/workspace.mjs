@@ -53,13 +53,16 @@ try {
     30000,
     "charts answered",
   );
-  const inView = await page.evaluate(() => {
+  // Interactive: every panel in view drawn for the first time (times are
+  // from navigation start), and a click then answered at once.
+  const { inView, drawnAt } = await page.evaluate(() => {
     const vh = window.innerHeight;
-    return [...document.querySelectorAll(".panel")].filter(
-      (p) => p.getBoundingClientRect().top < vh,
-    ).length;
+    const ids = [...document.querySelectorAll(".panel[data-testid]")]
+      .filter((p) => p.getBoundingClientRect().top < vh)
+      .map((p) => p.dataset.testid.slice("panel-".length));
+    const first = window.__sextant?.firstDraw ?? {};
+    return { inView: ids.length, drawnAt: Math.max(...ids.map((id) => first[id] ?? Infinity)) };
   });
-  const drawnAt = await page.evaluate(() => Math.max(...(window.__sextant?.draws ?? [0])));
   // Interactive: the panels in view drawn, then a click answered.
   const clickStart = await page.evaluate(() => performance.now());
   await page.locator("[data-run] input[type=checkbox]").first().click();

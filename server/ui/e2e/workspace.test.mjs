@@ -217,6 +217,67 @@ describe("workspace", () => {
     );
   });
 
+  test("smoothing, grouping and a log scale are set in the panel editor", async () => {
+    await page.getByLabel("Edit train/loss").click();
+    await page.getByLabel("Smoothing", { exact: true }).selectOption("ema");
+    await page.getByLabel("Group lines by").selectOption("group");
+    await page.getByLabel("Log y").check();
+    await page.getByRole("button", { name: "Save panel" }).click();
+    const p = await waitFor(
+      async () => {
+        const w = await me();
+        const found = w.spec.sections
+          .flatMap((s) => s.panels)
+          .find((x) => x.id === "auto:train/loss");
+        return found?.grouping && found;
+      },
+      5000,
+      "panel options stored",
+    );
+    assert.deepEqual(p.smoothing, { type: "ema", weight: 0.6 });
+    assert.equal(p.grouping.by, "group");
+    assert.equal(p.log_y, true);
+    await panel("auto:train/loss").locator("canvas").first().waitFor();
+    await page.getByLabel("Edit train/loss").click();
+    await page.getByLabel("Smoothing", { exact: true }).selectOption("");
+    await page.getByLabel("Group lines by").selectOption("");
+    await page.getByLabel("Log y").uncheck();
+    await page.getByRole("button", { name: "Save panel" }).click();
+    await waitFor(
+      async () => {
+        const w = await me();
+        const found = w.spec.sections
+          .flatMap((s) => s.panels)
+          .find((x) => x.id === "auto:train/loss");
+        return found && !found.grouping && !found.smoothing;
+      },
+      5000,
+      "panel options cleared",
+    );
+  });
+
+  test("set as default makes the layout the newcomers' one", async () => {
+    await page.getByRole("button", { name: "Set as default" }).click();
+    await page.getByTestId("toast-info").filter({ hasText: "default" }).waitFor();
+    const def = await api(srv.base, srv.adminKey, "GET", `/projects/${project}/workspaces/default`);
+    const mine = await me();
+    assert.deepEqual(
+      def.spec.sections.map((s) => s.name),
+      mine.spec.sections.map((s) => s.name),
+    );
+  });
+
+  test("a section is deleted", async () => {
+    page.once("dialog", (d) => d.accept());
+    await page.getByLabel("Delete favourites").click();
+    await waitFor(
+      async () => !(await me()).spec.sections.some((s) => s.name === "favourites"),
+      5000,
+      "section deleted",
+    );
+    assert.equal(await section("favourites").count(), 0);
+  });
+
   test("dragging across a chart zooms, and asks the server for that range", async () => {
     const plot = panel("auto:train/loss");
     await plot.scrollIntoViewIfNeeded();

@@ -6,6 +6,8 @@
 export interface PerfLog {
   /** performance.now() of each chart's draw with new data. */
   draws: number[];
+  /** performance.now() of each panel's first draw, by panel id. */
+  firstDraw: Record<string, number>;
   /** Milliseconds from a zoom's answer to its redraw, one per zoom. */
   zooms: number[];
   /** Chart requests in flight. */
@@ -20,6 +22,6 @@ declare global {
 
 /** perf returns the page's log, creating it on first use. */
 export function perf(): PerfLog {
-  window.__sextant ??= { draws: [], zooms: [], pending: 0 };
+  window.__sextant ??= { draws: [], firstDraw: {}, zooms: [], pending: 0 };
   return window.__sextant;
 }

@@ -10,6 +10,12 @@ export function useInView(el: RefObject<HTMLElement | null>, margin = "300px"): 
   useEffect(() => {
     const node = el.current;
     if (seen || node === null) return;
+    // Panels in view at mount ask at once, without waiting a frame for
+    // the observer's first report.
+    if (node.getBoundingClientRect().top < window.innerHeight) {
+      setSeen(true);
+      return;
+    }
     const obs = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) setSeen(true);
@@ -28,6 +34,7 @@ export function useWidth(el: RefObject<HTMLElement | null>): number {
   useEffect(() => {
     const node = el.current;
     if (node === null) return;
+    setWidth(Math.floor(node.getBoundingClientRect().width));
     const obs = new ResizeObserver((entries) => {
       for (const e of entries) setWidth(Math.floor(e.contentRect.width));
     });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState, type CSSProperties } from "react";
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import type { Run } from "../api/types";
 import { Link } from "../common/Link";
 import { paths } from "../router";
@@ -64,10 +64,14 @@ export function RunsTable(props: RunsTableProps) {
   const virtual = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 28,
+    // Fixed heights: measuring rows forces layouts of the whole page,
+    // which with many panels costs more than the table itself.
+    estimateSize: (i) => (rowIsOpen(rows[i], open) ? rowHeight + detailsHeight : rowHeight),
     overscan: 12,
     getItemKey: (i) => rowKey(rows[i]),
   });
+
+  useEffect(() => virtual.measure(), [virtual, open, rows]);
 
   const gridStyle: CSSProperties = {
     gridTemplateColumns: `26px 22px 18px minmax(150px, 1.4fr) repeat(${columns.length}, minmax(84px, 1fr))`,
@@ -181,12 +185,7 @@ export function RunsTable(props: RunsTableProps) {
             if (row.kind === "group") {
               const on = row.runs.every((r) => isVisible(state, r.id));
               return (
-                <div
-                  key={item.key}
-                  ref={virtual.measureElement}
-                  data-index={item.index}
-                  style={style}
-                >
+                <div key={item.key} style={style}>
                   <div className="group-row">
                     <button
                       className="icon"
@@ -215,12 +214,7 @@ export function RunsTable(props: RunsTableProps) {
             const color = runColor(r.id, state.colors);
             const expanded = open.has(r.id);
             return (
-              <div
-                key={item.key}
-                ref={virtual.measureElement}
-                data-index={item.index}
-                style={style}
-              >
+              <div key={item.key} style={style}>
                 <div className="runs-grid run-row" style={gridStyle} data-run={r.id}>
                   <input
                     type="checkbox"
@@ -277,6 +271,13 @@ export function RunsTable(props: RunsTableProps) {
       ) : null}
     </section>
   );
+}
+
+const rowHeight = 28;
+const detailsHeight = 240;
+
+function rowIsOpen(row: Row, open: Set<string>): boolean {
+  return row.kind === "run" && open.has(row.run.id);
 }
 
 function rowKey(row: Row): string {

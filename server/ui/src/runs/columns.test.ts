@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Run } from "../api/types";
 import { runColor, withAlpha } from "./colors";
+import { reuse } from "./useRuns";
 import {
   availableColumns,
   cellOf,
@@ -125,5 +126,21 @@ describe("defaultColumns", () => {
       "config.batch",
       "summary.val/acc",
     ]);
+  });
+});
+
+describe("reuse", () => {
+  it("keeps the old array when a poll brings nothing new", () => {
+    const prev = [run("a", 0.1, 0.5), run("b", 0.2, 0.6)];
+    const fresh = [run("a", 0.1, 0.5), run("b", 0.2, 0.6)];
+    expect(reuse(prev, fresh)).toBe(prev);
+  });
+  it("keeps the unchanged runs of a changed list", () => {
+    const prev = [run("a", 0.1, 0.5), run("b", 0.2, 0.6)];
+    const fresh = [run("a", 0.1, 0.5), run("b", 0.2, 0.7)];
+    const got = reuse(prev, fresh);
+    expect(got).not.toBe(prev);
+    expect(got[0]).toBe(prev[0]);
+    expect(got[1]).toBe(fresh[1]);
   });
 });

@@ -27,9 +27,9 @@ export function useRuns(project: string, filter: string): RunsLoad {
     const ctl = new AbortController();
     const load = async () => {
       try {
-        const runs = await listRuns(project, { filter }, ctl.signal);
-        running.current = runs.some((r) => r.state === "running");
-        setState({ runs, loaded: true, error: "" });
+        const fresh = await listRuns(project, { filter }, ctl.signal);
+        running.current = fresh.some((r) => r.state === "running");
+        setState((s) => ({ runs: reuse(s.runs, fresh), loaded: true, error: "" }));
       } catch (err) {
         if (ctl.signal.aborted) return;
         setState((s) => ({ ...s, loaded: true, error: errorMessage(err) }));
@@ -60,4 +60,24 @@ export function dataVersion(runs: readonly Run[]): string {
     }
   }
   return `${runs.length}:${keys}:${steps}`;
+}
+
+/**
+ * reuse keeps the objects of prev that fresh did not change, and prev
+ * itself when nothing changed, so that a poll that brings nothing new
+ * redraws nothing.
+ */
+export function reuse(prev: readonly Run[], fresh: Run[]): Run[] {
+  const old = new Map(prev.map((r) => [r.id, r]));
+  let same = prev.length === fresh.length;
+  const out = fresh.map((r, i) => {
+    const o = old.get(r.id);
+    if (o !== undefined && JSON.stringify(o) === JSON.stringify(r)) {
+      same &&= prev[i] === o;
+      return o;
+    }
+    same = false;
+    return r;
+  });
+  return same ? (prev as Run[]) : out;
 }

@@ -167,6 +167,7 @@ function useUPlot(
     if (u.width !== o.width) u.setSize({ width: o.width, height: o.height });
     const log = perf();
     log.draws.push(performance.now());
+    log.firstDraw[o.panel.id] ??= performance.now();
     if (o.zoomed && o.answeredAt !== undefined) log.zooms.push(performance.now() - o.answeredAt);
     // Only a new plot or size redraws; the other options travel with them.
     // eslint-disable-next-line react-hooks/exhaustive-deps
