@@ -104,6 +104,7 @@ func (s *sender) flush(ctx context.Context) error {
 	s.mu.Lock()
 	target := s.enqueued
 	s.mu.Unlock()
+	s.retryNow()
 	for {
 		s.mu.Lock()
 		delivered, failed, progress := s.delivered, s.failed, s.progress
@@ -114,7 +115,6 @@ func (s *sender) flush(ctx context.Context) error {
 		if delivered >= target {
 			return nil
 		}
-		s.retryNow()
 		select {
 		case <-progress:
 		case <-ctx.Done():
@@ -266,24 +266,63 @@ func (s *sender) sendChunk() error {
 	return nil
 }
 
+// sendOps sends the rows of a chunk in one request, then its run updates
+// merged into one PATCH, so that a state set last lands after the rows
+// logged before it.
 func (s *sender) sendOps(ops [][]byte) error {
 	var rows []byte
+	var patches [][]byte
 	for _, op := range ops {
-		if bytes.HasPrefix(op, spoolRow) {
+		switch {
+		case bytes.HasPrefix(op, spoolRow):
 			rows = append(append(rows, op[len(spoolRow):]...), '\n')
-			continue
+		case bytes.HasPrefix(op, spoolPatch):
+			patches = append(patches, op[len(spoolPatch):])
 		}
-		if err := s.sendRows(rows); err != nil {
-			return err
+	}
+	if err := s.sendRows(rows); err != nil {
+		return err
+	}
+	if len(patches) == 0 {
+		return nil
+	}
+	patch, err := mergePatches(patches)
+	if err != nil {
+		s.log.Warn("sextant client: dropped run updates that do not decode", "run", s.run,
+			"err", err)
+		return nil
+	}
+	return s.sendPatch(patch)
+}
+
+// mergePatches returns one PATCH body doing what the bodies do in order:
+// config merges key by key, other fields take their last value.
+func mergePatches(bodies [][]byte) ([]byte, error) {
+	merged := map[string]json.RawMessage{}
+	config := map[string]json.RawMessage{}
+	for _, body := range bodies {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(body, &fields); err != nil {
+			return nil, fmt.Errorf("decode run update: %w", err)
 		}
-		rows = rows[:0]
-		if bytes.HasPrefix(op, spoolPatch) {
-			if err := s.sendPatch(op[len(spoolPatch):]); err != nil {
-				return err
+		for k, v := range fields {
+			if k != "config" {
+				merged[k] = v
+				continue
+			}
+			if err := json.Unmarshal(v, &config); err != nil {
+				return nil, fmt.Errorf("decode run update config: %w", err)
 			}
 		}
 	}
-	return s.sendRows(rows)
+	if len(config) > 0 {
+		b, err := json.Marshal(config)
+		if err != nil {
+			return nil, fmt.Errorf("encode run update config: %w", err)
+		}
+		merged["config"] = b
+	}
+	return json.Marshal(merged)
 }
 
 func (s *sender) sendRows(body []byte) error {

@@ -88,7 +88,6 @@ class Sender:
                 if left <= 0:
                     return False
                 self._idle.wait(min(left, 0.1))
-                self._wake.set()
         return self._failed is None
 
     def close(self, timeout):
@@ -117,10 +116,12 @@ class Sender:
     def _loop(self):
         while not self._stopping:
             self._wait()
-            self._spooled += self._drain_queue()
             try:
+                self._spooled += self._drain_queue()
                 self._deliver()
-            except APIError as err:
+            except (APIError, OSError, ValueError) as err:
+                # A refusal, a full disk, a spool that does not decode:
+                # delivery stops, and what is on disk stays there.
                 self._give_up(err)
             with self._idle:
                 if self._spool_empty():
@@ -176,16 +177,15 @@ class Sender:
         self._offset += size
 
     def _send_ops(self, ops):
-        rows = []
-        for op in ops:
-            if op.startswith(ROW):
-                rows.append(op[2:])
-                continue
-            self._send_rows(rows)
-            rows = []
-            if op.startswith(PATCH):
-                self._send_patch(op[2:])
+        # The rows go in one request; the run updates among them are merged
+        # into one PATCH sent after the rows, so that a state set last lands
+        # after the rows logged before it, and a summary changing every step
+        # costs one request per batch, not one per row.
+        rows = [op[2:] for op in ops if op.startswith(ROW)]
+        patches = [json.loads(op[2:]) for op in ops if op.startswith(PATCH)]
         self._send_rows(rows)
+        if patches:
+            self._send_patch(json.dumps(merge_patches(patches)).encode())
 
     def _send_rows(self, rows):
         if not rows:
@@ -232,6 +232,19 @@ class Sender:
 
     def _spool_empty(self):
         return self._offset >= self._spool_size()
+
+
+def merge_patches(patches):
+    """Returns one PATCH body doing what the bodies do in order: config
+    merges key by key, other fields take their last value."""
+    merged = {}
+    for patch in patches:
+        for field, value in patch.items():
+            if field == "config":
+                merged.setdefault("config", {}).update(value)
+            else:
+                merged[field] = value
+    return merged
 
 
 def _drain(q, spool):

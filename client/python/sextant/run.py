@@ -13,6 +13,7 @@ under the key `_summary` (history holds numbers only).
 
 import collections.abc
 import secrets
+import threading
 import time
 
 from . import _values
@@ -39,7 +40,7 @@ class Run:
         self._step = 0
         self._row = {}
         self._row_step = None
-        self._start = time.time()
+        self._lock = threading.RLock()  # log may be called from several threads
         self._created = {"id": self.id, "name": self.name}
         for field, value in (("group", group), ("job_type", job_type),
                              ("tags", list(tags) if tags else None), ("notes", notes),
@@ -72,26 +73,28 @@ class Run:
             step = int(step)
             if step < 0:
                 raise ValueError(f"log: step must be >= 0, got {step}")
-        self._check_open()
-
-        target = self._step if step is None else step
-        if self._row_step is not None and self._row_step != target:
-            self._commit()
-        self._row_step = target
-        self._row.update(_values.flatten(data))
-        if commit:
-            self._commit()
+        flat = _values.flatten(data)
+        with self._lock:
+            self._check_open()
+            target = self._step if step is None else step
+            if self._row_step is not None and self._row_step != target:
+                self._commit()
+            self._row_step = target
+            self._row.update(flat)
+            if commit:
+                self._commit()
 
     def finish(self, state="finished", timeout=None):
         """Sends what is left and marks the run `state`. Waits for the server
         at most `timeout` seconds (60 by default); returns whether everything
         was acknowledged. What was not stays in the spool file and is sent
         when a run with this id starts again."""
-        if self._finished:
-            return True
-        self._commit()
-        self._sender.patch({"state": state})
-        self._finished = True
+        with self._lock:
+            if self._finished:
+                return True
+            self._commit()
+            self._sender.patch({"state": state})
+            self._finished = True
         timeout = self._finish_timeout if timeout is None else timeout
         done = self._sender.close(timeout)
         self._client.close()
@@ -232,8 +235,9 @@ class Summary(collections.abc.MutableMapping):
 
     def _logged(self, metrics, others):
         self._data.update(metrics)
-        if others:
-            self.update(others)
+        changed = {k: v for k, v in others.items() if self._extra.get(k) != v}
+        if changed:
+            self.update(changed)
 
     def _resume(self, run):
         for key, value in (run.get("summary") or {}).items():
