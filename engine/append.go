@@ -79,10 +79,18 @@ func (db *DB) applyBatch(rs *runState, b *batch, now time.Time) (uint64, bool, e
 	return ticket, rs.batchFull(b, db.opts.HeadMaxPoints), nil
 }
 
+// maxRecordBytes bounds a write-ahead record, whose frame length is a
+// uint32; MaxRowsPerCall rows of a few hundred keys stay well under it.
+const maxRecordBytes = 1 << 30
+
 // writeWAL writes the record of batch seq of the run to the log, and notes
 // which log segment holds it. The caller holds rs.mu.
 func (db *DB) writeWAL(rs *runState, b *batch, seq uint64) (uint64, error) {
 	b.encodeWAL(walHeader{rs.project, rs.id, rs.incarnation, seq})
+	if len(b.wal) > maxRecordBytes {
+		return 0, fmt.Errorf("rows: %d points in one call, over %d bytes of log: %w",
+			len(b.values), maxRecordBytes, ErrInvalid)
+	}
 	if db.log == nil {
 		return 0, nil
 	}

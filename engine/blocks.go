@@ -16,6 +16,11 @@ import (
 // summaryVersion starts every summary value; see docs/format/keys.md.
 const summaryVersion = 1
 
+// TODO: reach blocks through a block-store interface (put, get, list and
+// delete by key), as docs/architecture.md plans for object storage; seal
+// rounds now write blocks in the Badger transactions of their summaries,
+// under keys that a rewrite reuses, so they are not yet immutable objects.
+
 // blockRef is what the engine keeps in memory about a sealed block.
 type blockRef struct {
 	minStep, maxStep int64

@@ -225,7 +225,8 @@ func (db *DB) persistRun(rs *runState) error {
 	return db.put(runKey(rs.project, rs.id), v)
 }
 
-// UpdateRun applies p to a run and returns the run as it now stands.
+// UpdateRun applies p to a run and returns the run as it now stands. A
+// run set to a state other than running has its heads sealed at once.
 func (db *DB) UpdateRun(project, id string, p RunPatch) (Run, error) {
 	if err := db.enter(); err != nil {
 		return Run{}, err
@@ -241,19 +242,31 @@ func (db *DB) UpdateRun(project, id string, p RunPatch) (Run, error) {
 		return Run{}, err
 	}
 
+	if err := db.patchRun(rs, p); err != nil {
+		return Run{}, err
+	}
+	if p.State != nil && *p.State != StateRunning {
+		// A run that stopped writes no more: free its heads now.
+		if err := db.sealRun(rs, sealAll, 0); err != nil {
+			return Run{}, err
+		}
+	}
+	return *rs.snapshot(), nil
+}
+
+// patchRun applies p and persists the run record, under rs.sealMu so that
+// record writes of the run stay in order.
+func (db *DB) patchRun(rs *runState, p RunPatch) error {
 	rs.sealMu.Lock()
 	defer rs.sealMu.Unlock()
 	rs.mu.Lock()
 	if rs.deleted {
 		rs.mu.Unlock()
-		return Run{}, fmt.Errorf("run %q of project %q: %w", id, project, ErrNotFound)
+		return fmt.Errorf("run %q of project %q: %w", rs.id, rs.project, ErrNotFound)
 	}
 	rs.patch(p)
 	rs.mu.Unlock()
-	if err := db.persistRun(rs); err != nil {
-		return Run{}, err
-	}
-	return *rs.snapshot(), nil
+	return db.persistRun(rs)
 }
 
 // patch applies p; the caller holds rs.mu.

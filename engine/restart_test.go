@@ -178,3 +178,17 @@ func TestCheckpointSealsSparseSeries(t *testing.T) {
 		t.Errorf("Read(dense) after crash = %d points, %v; want 20000", got.Len(), err)
 	}
 }
+
+func TestFinishSeals(t *testing.T) {
+	db := openDB(t, t.TempDir(), Options{})
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", rowsOf("x", stepRange(0, 10), sine))
+	state := StateFinished
+	if _, err := db.UpdateRun("p", "r", RunPatch{State: &state}); err != nil {
+		t.Fatal(err)
+	}
+	if s := db.Stats(); s.HeadPoints != 0 || s.BlocksSealed == 0 {
+		t.Errorf("after finishing: %d head points, %d blocks; want 0 and some",
+			s.HeadPoints, s.BlocksSealed)
+	}
+}
