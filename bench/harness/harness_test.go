@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sextant-ml/sextant/bench/gen"
 	"github.com/sextant-ml/sextant/bench/stores"
 	"github.com/sextant-ml/sextant/bench/workload"
 )
@@ -79,4 +80,18 @@ func TestIngest(t *testing.T) {
 	if res.Err != nil || res.Points != 3 || res.Bytes <= 0 || res.Total < res.Bytes {
 		t.Errorf("Ingest(3 points) = %+v, want 3 points, a size, no error", res)
 	}
+}
+
+// BenchmarkAppendNDJSON encodes a batch of 1,000 rows × 10 keys, the work a
+// client does per request.
+func BenchmarkAppendNDJSON(b *testing.B) {
+	run := gen.Run("r", 1, 10, 1000, 1)
+	batch := run.Batches(1000, workload.DefaultClock)[0]
+	buf := AppendNDJSON(nil, batch)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendNDJSON(buf[:0], batch)
+	}
+	b.ReportMetric(float64(b.N*batch.Points())/b.Elapsed().Seconds(), "points/s")
 }

@@ -58,7 +58,8 @@ func (s *sextantEngine) Append(b workload.Batch) error {
 		for j, key := range row.Keys {
 			metrics = append(metrics, engine.Metric{Key: key, Value: row.Values[j]})
 		}
-		rows[i] = engine.Row{Step: row.Step, Time: row.Time, Metrics: metrics[start:len(metrics):len(metrics)]}
+		end := len(metrics)
+		rows[i] = engine.Row{Step: row.Step, Time: row.Time, Metrics: metrics[start:end:end]}
 	}
 	if _, err := s.db.Append(Project, b.Run, rows); err != nil {
 		return fmt.Errorf("engine append: %w", err)

@@ -79,3 +79,21 @@ func TestClock(t *testing.T) {
 		prev = now
 	}
 }
+
+// BenchmarkBatches cuts a dense run of 10 keys × 10,000 steps into rows.
+func BenchmarkBatches(b *testing.B) {
+	run := Run{ID: "r"}
+	for k := range 10 {
+		s := Series{Key: string(rune('a' + k))}
+		for i := range 10_000 {
+			s.Steps = append(s.Steps, int64(i))
+			s.Values = append(s.Values, float64(i))
+		}
+		run.Series = append(run.Series, s)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		run.Batches(1000, DefaultClock)
+	}
+	b.ReportMetric(float64(b.N*run.Points())/b.Elapsed().Seconds(), "points/s")
+}

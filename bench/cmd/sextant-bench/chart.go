@@ -43,7 +43,8 @@ func chartPhase(c config, r *report) error {
 	size, _ := stores.DirSize(dir)
 	points := c.chartRuns * c.chartPoints
 	r.add(table{
-		title:  fmt.Sprintf("Chart data: %d runs × %d points of %s, loaded through the engine", c.chartRuns, c.chartPoints, chartKey),
+		title: fmt.Sprintf("Chart data: %d runs × %d points of %s, loaded through the engine",
+			c.chartRuns, c.chartPoints, chartKey),
 		header: []string{"points", "load", "points/s", "MB on disk", "bytes/point"},
 		rows: [][]string{{fmt.Sprint(points), load.Round(time.Millisecond).String(),
 			rate(float64(points) / load.Seconds()), fmt.Sprintf("%.0f", float64(size)/1e6),
@@ -80,7 +81,8 @@ func loadChartRuns(c config, dir string) ([]string, time.Duration, error) {
 	err = forEachRun(c.writers, len(ids), func(i int) error {
 		spec := gen.Spec{Key: chartKey, Shape: gen.Loss, Format: gen.Float32,
 			NaNWarmup: 3, Seed: uint64(i + 1)}
-		run := workload.Run{ID: ids[i], Series: []workload.Series{gen.Series(spec, c.chartPoints, 1)}}
+		series := gen.Series(spec, c.chartPoints, 1)
+		run := workload.Run{ID: ids[i], Series: []workload.Series{series}}
 		for _, b := range run.Batches(10*c.batchRows, workload.DefaultClock) {
 			if _, err := db.Append(stores.Project, b.Run, engineRows(b)); err != nil {
 				return err
@@ -179,7 +181,8 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 	defer srv.Stop() //nolint:errcheck // the server is stopped once measured
 	client := srv.NewClient(1)
 
-	warm, err := timeQueries(client, c.queries, c.budget, func(int) harness.ChartQuery { return full })
+	warm, err := timeQueries(client, c.queries, c.budget,
+		func(int) harness.ChartQuery { return full })
 	if err != nil {
 		return err
 	}
@@ -279,7 +282,8 @@ func checkFull(ans harness.ChartAnswer, c config) error {
 				s.Run, s.Count, c.chartPoints)
 		}
 		if len(s.X) > 4*c.width {
-			return fmt.Errorf("chart answer for %s has %d points, want ≤ %d", s.Run, len(s.X), 4*c.width)
+			return fmt.Errorf("chart answer for %s has %d points, want ≤ %d",
+				s.Run, len(s.X), 4*c.width)
 		}
 	}
 	return nil

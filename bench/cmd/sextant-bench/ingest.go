@@ -34,8 +34,8 @@ func syntheticRuns(prefix string, runs, rows, keys, batch int) ([]string, [][]wo
 // ingestPhase writes the same synthetic workload through every store.
 func ingestPhase(c config, r *report) error {
 	t := table{
-		title: fmt.Sprintf("Ingest through the library API: %d writers, batches of %d rows × %d keys",
-			c.writers, c.batchRows, c.keys),
+		title: fmt.Sprintf("Ingest through the library API: %d writers, "+
+			"batches of %d rows × %d keys", c.writers, c.batchRows, c.keys),
 		header: []string{"store", "points", "points/s", "Sextant ×", "close", "bytes/point"},
 	}
 	var sextant float64

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -32,6 +33,7 @@ type config struct {
 	data    string
 	out     string
 	peers   bool
+	profile string
 
 	// Ingest through the engine API.
 	ingestRuns, ingestRows, keys, batchRows, writers int
@@ -65,20 +67,22 @@ func main() {
 		"above the repository)")
 	flag.StringVar(&c.out, "out", "bench-results.md", "Markdown file for the results")
 	flag.BoolVar(&c.peers, "peers", true, "measure the peers beside Sextant")
+	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile of this process "+
+		"(not of the server child) to the file")
 	flag.IntVar(&c.ingestRuns, "ingest-runs", 8, "runs written through the engine API")
 	flag.IntVar(&c.ingestRows, "ingest-rows", 50_000, "rows per run through the engine API")
 	flag.IntVar(&c.keys, "keys", 10, "metric keys per row")
 	flag.IntVar(&c.batchRows, "batch", 1000, "rows per batch")
 	flag.IntVar(&c.writers, "writers", 4, "concurrent writers")
-	flag.IntVar(&c.peerRows, "peer-rows", 0, "rows per run for the peers "+
-		"(default: as -ingest-rows)")
+	flag.IntVar(&c.peerRows, "peer-rows", 5000, "rows per run for the peers, "+
+		"which are slower (0: as -ingest-rows)")
 	flag.StringVar(&c.server, "sextant", "", "the sextant binary for HTTP phases "+
 		"(default: build ../cmd/sextant)")
 	flag.IntVar(&c.httpRuns, "http-runs", 8, "runs written over HTTP")
 	flag.IntVar(&c.httpRows, "http-rows", 25_000, "rows per run over HTTP")
 	flag.IntVar(&c.httpClients, "http-clients", 4, "concurrent HTTP clients")
 	flag.IntVar(&c.chartRuns, "runs", 100, "runs in the chart phase")
-	flag.IntVar(&c.chartPoints, "points", 100_000, "points per run in the chart phase")
+	flag.IntVar(&c.chartPoints, "points", 20_000, "points per run in the chart phase")
 	flag.IntVar(&c.queries, "queries", 200, "chart queries per measurement")
 	flag.IntVar(&c.width, "width", 1000, "chart width in pixels")
 	flag.DurationVar(&c.budget, "query-budget", time.Minute, "time for each kind of "+
@@ -105,6 +109,17 @@ func run(c config) error {
 		}
 		defer os.RemoveAll(dir)
 		c.workDir = dir
+	}
+	if c.profile != "" {
+		f, err := os.Create(c.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	r := &report{}
 	r.header(c)
