@@ -25,7 +25,7 @@ func groupLabeler(by string) (func(r *engine.Run) []string, error) {
 	}
 	f, err := filter.ParseField(by)
 	if err != nil {
-		return nil, fmt.Errorf("grouping.by: %v: %w", err, engine.ErrInvalid)
+		return nil, fmt.Errorf("grouping.by: %w", err)
 	}
 	return func(r *engine.Run) []string { return []string{f.Value(r).String()} }, nil
 }
