@@ -11,8 +11,10 @@
 // (package block) stored under ordered keys, with their statistics and
 // summary pyramid under a separate small key, so that a chart reads
 // summaries without fetching points. A run's seal round starts when a head
-// holds HeadMaxPoints points, when the run was idle for IdleSeal, and at
-// Close. A point that arrives for a step at or below the series' last sealed
+// holds HeadMaxPoints points (it seals whole blocks of the full heads), when
+// the run was idle for IdleSeal or stops running, when its heads hold back
+// too much of the write-ahead log (then only those heads), and at Close. A
+// point that arrives for a step at or below the series' last sealed
 // step waits in the head as a patch: reads merge it into the block whose
 // territory holds it (head wins), and the next seal round rewrites that
 // block.
@@ -61,10 +63,11 @@
 //   - A point in a head wins over a sealed point at the same step; within a
 //     head the later write wins.
 //   - A run's wal floor is the sequence of the oldest batch with a point in
-//     a head. It is persisted only in the run record of a seal round, in
-//     the transaction that follows the round's blocks, so every batch below
-//     it is in durable blocks. Replay applies the records at or above it; a
-//     log segment is removed once it holds no such record.
+//     a head. Run records are written only under runState.sealMu, a seal
+//     round's in the transaction after its blocks, so every batch below the
+//     floor a record carries is in durable blocks. Replay applies the
+//     records at or above it; a log segment is removed once it holds no
+//     such record.
 //   - The run summary is updated on ingest and persisted with each seal
 //     round; replaying the records above the floor on top of it restores the
 //     summary of the last acknowledged batch.

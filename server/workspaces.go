@@ -17,9 +17,11 @@ const (
 	workspaceDefault = "default"
 )
 
-// registerWorkspaces adds the per-user workspaces of a project. Any reader
-// of a project keeps a workspace of their own in it; only its owner
-// changes it. The default workspace is set by the project's admins.
+// registerWorkspaces adds the per-user workspaces of a project. Those who
+// may write to a project keep a workspace of their own in it, which only
+// they change; other readers (of a public project) see the newcomers'
+// layout and may read their teammates'. The default workspace is set by the
+// project's admins.
 func (s *Server) registerWorkspaces(g *gin.RouterGroup) {
 	ws := g.Group("/projects/:project/workspaces")
 	ws.GET("", s.handle(s.listWorkspaces))
@@ -104,16 +106,36 @@ func (s *Server) newcomerSpec(p engine.Project) (workspace.Spec, error) {
 	return workspace.AutoLayout(keys), nil
 }
 
+// getMyWorkspace answers the caller's workspace, made on first read. A
+// reader who may not write gets the newcomers' layout at revision 0, and
+// nothing is stored.
 func (s *Server) getMyWorkspace(c *gin.Context) error {
 	p, err := s.projectForRead(c)
 	if err != nil {
 		return err
 	}
-	w, err := s.ensureWorkspace(c, p)
+	var w workspace.Workspace
+	if s.canWrite(s.user(c), p) {
+		w, err = s.ensureWorkspace(c, p)
+	} else {
+		w, err = s.readerWorkspace(c, p)
+	}
 	if err != nil {
 		return workspaceError(err)
 	}
 	return s.answerWorkspace(c, p, w)
+}
+
+// readerWorkspace is what a reader who may not write sees as theirs: the
+// workspace they kept while they could write, or the newcomers' layout.
+func (s *Server) readerWorkspace(c *gin.Context, p engine.Project) (workspace.Workspace, error) {
+	me := s.user(c).Name
+	w, err := s.workspaces().Workspace(p.Name, me)
+	if !errors.Is(err, workspace.ErrNotFound) {
+		return w, err
+	}
+	spec, err := s.newcomerSpec(p)
+	return workspace.Workspace{Owner: me, Spec: spec}, err
 }
 
 // saveRequest is the body of a workspace PUT.
@@ -153,7 +175,7 @@ func decodeSpec(raw json.RawMessage) (workspace.Spec, error) {
 }
 
 func (s *Server) putMyWorkspace(c *gin.Context) error {
-	p, err := s.projectForRead(c)
+	p, err := s.projectForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -186,7 +208,7 @@ func (s *Server) redoMyWorkspace(c *gin.Context) error {
 // 409 when there is none to take.
 func (s *Server) stepMyWorkspace(c *gin.Context,
 	step func(*workspace.Store, string, string) (workspace.Workspace, error)) error {
-	p, err := s.projectForRead(c)
+	p, err := s.projectForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -203,7 +225,7 @@ func (s *Server) stepMyWorkspace(c *gin.Context,
 // copyToMyWorkspace makes the caller's workspace a copy of a teammate's,
 // as one revision that undo takes back.
 func (s *Server) copyToMyWorkspace(c *gin.Context) error {
-	p, err := s.projectForRead(c)
+	p, err := s.projectForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -259,6 +281,9 @@ func (s *Server) putUserWorkspace(c *gin.Context) error {
 	if owner != s.user(c).Name {
 		return errForbidden("workspace of %q: only its owner changes it, not %q",
 			owner, s.user(c).Name)
+	}
+	if !s.canWrite(s.user(c), p) {
+		return errForbidden("project %q: not writable by %q", p.Name, owner)
 	}
 	return s.saveWorkspace(c, p, owner)
 }

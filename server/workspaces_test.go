@@ -207,6 +207,35 @@ func TestWorkspaceOfTeammate(t *testing.T) {
 	}
 }
 
+// TestWorkspaceOfPublicReader: a reader of a public project who may not
+// write sees the newcomers' layout and keeps nothing.
+func TestWorkspaceOfPublicReader(t *testing.T) {
+	e := newWSEnv(t)
+	open := "/api/v1/projects/open/workspaces"
+	var w workspace.Workspace
+	e.want(http.StatusOK, "bob", "GET", open+"/me", nil, &w)
+	if w.Owner != "bob" || w.Revision != 0 {
+		t.Errorf("GET me as a public reader = owner %q rev %d, want bob rev 0", w.Owner,
+			w.Revision)
+	}
+	for _, op := range []struct{ method, path string }{
+		{"PUT", "/me"}, {"PUT", "/bob"}, {"POST", "/me/undo"}, {"POST", "/me/redo"},
+		{"POST", "/me/copy"},
+	} {
+		code, _ := e.do("bob", op.method, open+op.path, saveBody(0, w.Spec))
+		if code != http.StatusForbidden {
+			t.Errorf("%s %s as a public reader = %d, want 403", op.method, op.path, code)
+		}
+	}
+	var list struct{ Owners []string }
+	e.want(http.StatusOK, "bob", "GET", open, nil, &list)
+	if len(list.Owners) != 0 {
+		t.Errorf("GET workspaces after a public reader's visit = %q, want none", list.Owners)
+	}
+	e.want(http.StatusOK, "eve", "PUT", open+"/me", saveBody(0, w.Spec), nil)
+	e.want(http.StatusOK, "bob", "GET", open+"/eve", nil, nil)
+}
+
 func TestWorkspaceCopy(t *testing.T) {
 	e := newWSEnv(t)
 	ana := e.me("ana")

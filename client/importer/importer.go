@@ -70,13 +70,16 @@ type batcher struct {
 	im      *Importer
 	project string
 	run     string
+	label   string // the run's name in the progress bar
 	rows    []client.Row
 	report  *Report
 	bar     *progress
 }
 
-func (im *Importer) newBatcher(project, run string, report *Report, bar *progress) *batcher {
-	return &batcher{im: im, project: project, run: run, report: report, bar: bar}
+func (im *Importer) newBatcher(project string, spec client.RunSpec, report *Report,
+	bar *progress) *batcher {
+	return &batcher{im: im, project: project, run: spec.ID, label: project + "/" + spec.Name,
+		report: report, bar: bar}
 }
 
 // add queues a row, merging it into the previous one when both are at the
@@ -107,7 +110,7 @@ func (b *batcher) flush(ctx context.Context) error {
 	}
 	b.report.Rows += res.Rows
 	b.report.Points += res.Points
-	b.bar.add(0, int64(res.Points), b.run)
+	b.bar.add(0, int64(res.Points), b.label)
 	b.rows = b.rows[:0]
 	return nil
 }
