@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sextant-ml/sextant/client"
@@ -45,16 +46,8 @@ func (r Report) Err() error {
 	if len(r.Problems) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d problems: %w: %s", len(r.Problems), ErrCorrupt,
-		joinLines(r.Problems))
-}
-
-func joinLines(lines []string) string {
-	out := ""
-	for _, l := range lines {
-		out += "\n  " + l
-	}
-	return out
+	return fmt.Errorf("%d problems: %w:\n  %s", len(r.Problems), ErrCorrupt,
+		strings.Join(r.Problems, "\n  "))
 }
 
 // derivedID returns a run id for a source run: prefix, then a hash of the
