@@ -55,11 +55,13 @@ bench: build
 	cd bench && $(GO) run ./cmd/sextant-bench
 	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
 
-# fuzz runs each fuzz target of the block codec for 30 seconds.
+# fuzz runs each fuzz target (block codec, ingest parser) for 30 seconds.
 fuzz:
 	$(GO) test ./engine/block -run XXX -fuzz=FuzzRoundTrip -fuzztime 30s
 	$(GO) test ./engine/block -run XXX -fuzz=FuzzDecode -fuzztime 30s
 	$(GO) test ./engine/block -run XXX -fuzz=FuzzSummaryDecode -fuzztime 30s
+	$(GO) test ./server/ingest -run XXX -fuzz=FuzzParse -fuzztime 30s
+	$(GO) test ./server/ingest -run XXX -fuzz=FuzzDecimal -fuzztime 30s
 
 clean:
 	rm -rf bin $(UI_DIR)/dist

@@ -57,6 +57,11 @@ func (d *stepDrawer) oneColumn(lo, hi int64) (int, bool) {
 }
 
 // buckets draws a chunk bucket by bucket, decoding it at most once.
+//
+// TODO: a bucket that straddles a column edge costs the decoding of its
+// whole block, and at width 1000 over 1M points nearly every block holds
+// one; a codec that decodes one bucket's 64 points alone would let a cold
+// full-range chart touch about 6% of the points instead of all.
 func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 	var pts engine.Points
 	loaded := false

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -159,15 +160,7 @@ func (e *Engine) resolveRuns(project string, q ChartRequest) ([]*engine.Run, err
 			runs = append(runs, r)
 		}
 	}
-	slices.SortFunc(runs, func(a, b *engine.Run) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(runs, func(a, b *engine.Run) int { return strings.Compare(a.ID, b.ID) })
 	return runs, nil
 }
 

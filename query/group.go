@@ -5,12 +5,13 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/sextant-ml/sextant/engine"
 	"github.com/sextant-ml/sextant/query/filter"
 )
 
-// groupLabels returns the groups a run belongs to: one for most fields,
+// groupLabeler returns what gives the groups a run belongs to: one for most fields,
 // one per tag when grouping by tag ("" for an untagged run).
 func groupLabeler(by string) (func(r *engine.Run) []string, error) {
 	switch by {
@@ -24,7 +25,7 @@ func groupLabeler(by string) (func(r *engine.Run) []string, error) {
 	}
 	f, err := filter.ParseField(by)
 	if err != nil {
-		return nil, fmt.Errorf("grouping.by: %v: %w", err, engine.ErrInvalid)
+		return nil, fmt.Errorf("grouping.by: %w", err)
 	}
 	return func(r *engine.Run) []string { return []string{f.Value(r).String()} }, nil
 }
@@ -55,7 +56,7 @@ func groupSeries(q ChartRequest, g grid, runs []*engine.Run, series []Series) ([
 	}
 	slices.SortStableFunc(order, func(a, b groupKey) int {
 		if a.label != b.label {
-			return compareStrings(a.label, b.label)
+			return strings.Compare(a.label, b.label)
 		}
 		return slices.Index(q.Keys, a.key) - slices.Index(q.Keys, b.key)
 	})
@@ -64,16 +65,6 @@ func groupSeries(q ChartRequest, g grid, runs []*engine.Run, series []Series) ([
 		groups = append(groups, aggregateGroup(gk.label, gk.key, members[gk], *q.Grouping))
 	}
 	return groups, nil
-}
-
-func compareStrings(a, b string) int {
-	if a < b {
-		return -1
-	}
-	if a > b {
-		return 1
-	}
-	return 0
 }
 
 func aggregateGroup(name, key string, ms []*Series, how Grouping) Group {

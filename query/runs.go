@@ -126,7 +126,7 @@ func SelectRuns(runs []*engine.Run, q RunsQuery) (RunsPage, error) {
 	}
 	field, err := filter.ParseField(sortPath)
 	if err != nil {
-		return RunsPage{}, fmt.Errorf("sort: %v: %w", err, engine.ErrInvalid)
+		return RunsPage{}, fmt.Errorf("sort: %w", err)
 	}
 	limit := q.Limit
 	if limit == 0 {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -124,6 +125,9 @@ func TestSelectRunsErrors(t *testing.T) {
 		_, err := SelectRuns(runs, tt.q)
 		if err == nil || !startsWith(err.Error(), tt.want) {
 			t.Errorf("SelectRuns(%+v) error = %v, want it to start with %q", tt.q, err, tt.want)
+		}
+		if !errors.Is(err, engine.ErrInvalid) {
+			t.Errorf("SelectRuns(%+v) error %v is not engine.ErrInvalid", tt.q, err)
 		}
 	}
 }

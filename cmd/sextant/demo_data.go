@@ -62,7 +62,7 @@ func makeRun(i int, lr float64, seed uint64, c curve, start time.Time) demoRun {
 	r := demoRun{
 		ID:    fmt.Sprintf("sweep-%d", i),
 		Name:  fmt.Sprintf("lr=%g seed=%d", lr, seed),
-		Group: "lr-sweep",
+		Group: fmt.Sprintf("lr=%g", lr),
 		State: "finished",
 		Tags:  []string{"sweep"},
 		Config: map[string]any{

@@ -72,10 +72,22 @@ func fieldGetter(path string) (func(r *engine.Run) Value, error) {
 	if rest, ok := strings.CutPrefix(path, "summary."); ok && rest != "" {
 		return summaryGetter(rest), nil
 	}
-	return nil, fmt.Errorf("unknown field %q: expected name, id, group, job_type, "+
-		"state, notes, author, tags, created, heartbeat, last_step, config.KEY "+
-		"or summary.KEY", path)
+	return nil, &FieldError{Path: path}
 }
+
+// FieldError is a path that names no field. It wraps engine.ErrInvalid.
+type FieldError struct {
+	Path string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("unknown field %q: expected name, id, group, job_type, "+
+		"state, notes, author, tags, created, heartbeat, last_step, config.KEY "+
+		"or summary.KEY", e.Path)
+}
+
+// Unwrap makes an unknown field an invalid argument.
+func (e *FieldError) Unwrap() error { return engine.ErrInvalid }
 
 // lookup finds a dotted path in nested maps, trying the whole remaining
 // path as a literal key before splitting it at each dot.

@@ -54,7 +54,7 @@ class Sender:
         self._delivered = 0  # of those, operations acknowledged
         self._stopping = False
         self._ready = False
-        self._failed = None  # the APIError that stopped delivery for good
+        self._failed = None  # the error that stopped delivery for good
         self._backoff = 0.0
         self._retry_at = 0.0
         self._offset = 0  # bytes of the spool already acknowledged
@@ -103,10 +103,6 @@ class Sender:
             with open(self._spool_path, "ab") as spool:
                 _drain(self._queue, spool)
         return done
-
-    @property
-    def spool_path(self):
-        return self._spool_path
 
     def _put(self, line):
         with self._idle:

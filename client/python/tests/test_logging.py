@@ -2,12 +2,15 @@
 summary, config, states, and a server killed in the middle of a run."""
 
 import math
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 import sextant
+from conftest import ROOT
 from helpers import assert_points, history_points, run_info
 
 
@@ -171,3 +174,24 @@ def test_finish_timeout_keeps_spool_for_next_start(own_server, project, monkeypa
     assert again.finish(timeout=30) is True
     assert_points(history_points(own_server, project, "spooled"),
                   {"x": {0: 1.0, 1: 2.0, 2: 3.0}})
+
+
+@pytest.mark.parametrize("ending, state", [("pass", "finished"),
+                                           ("raise SystemError('x')", "crashed")])
+def test_script_without_finish(server, project, tmp_path, ending, state):
+    """A script that never calls finish still delivers its rows at exit, and
+    its state tells a crash from a normal end."""
+    script = tmp_path / "train.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(ROOT / "client" / "python")!r})
+import sextant
+run = sextant.init(project={project!r}, id="noexit")
+for step in range(100):
+    run.log({{"x": step}})
+{ending}
+""")
+    subprocess.run([sys.executable, str(script)], capture_output=True, timeout=120)
+    assert run_info(server, project, "noexit")["state"] == state
+    assert_points(history_points(server, project, "noexit"),
+                  {"x": {s: float(s) for s in range(100)}})

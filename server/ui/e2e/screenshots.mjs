@@ -39,6 +39,17 @@ try {
   await page.waitForTimeout(300);
   await plot.screenshot({ path: `${out}/zoomed-chart.png` });
 
+  await plot.getByRole("button", { name: "Reset zoom" }).click();
+  await page.getByLabel("Edit train/loss").click();
+  await page.getByLabel("Smoothing", { exact: true }).selectOption("ema");
+  await page.getByLabel("Group lines by").selectOption("group");
+  await page.getByRole("button", { name: "Save panel" }).click();
+  await waitFor(() => page.evaluate(() => window.__sextant?.pending === 0), 10000, "grouped");
+  await page.waitForTimeout(500);
+  await page.mouse.move(b.x + b.width * 0.6, b.y + b.height * 0.5);
+  await page.waitForTimeout(300);
+  await plot.screenshot({ path: `${out}/grouped-chart.png` });
+
   await page.getByLabel("Expand table").click();
   await page.getByLabel("Details of lr=0.003 seed=1").click();
   await page.waitForTimeout(300);

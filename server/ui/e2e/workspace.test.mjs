@@ -222,7 +222,12 @@ describe("workspace", () => {
     await page.getByLabel("Smoothing", { exact: true }).selectOption("ema");
     await page.getByLabel("Group lines by").selectOption("group");
     await page.getByLabel("Log y").check();
+    const asked = page.waitForRequest(
+      (r) => r.url().endsWith("/charts") && r.postDataJSON()?.grouping?.by === "group",
+    );
     await page.getByRole("button", { name: "Save panel" }).click();
+    const body = (await asked).postDataJSON();
+    assert.deepEqual(body.smoothing, { type: "ema", weight: 0.6 }, "server smooths");
     const p = await waitFor(
       async () => {
         const w = await me();

@@ -77,6 +77,10 @@ export interface ChartRequest {
   width: number;
   /** Downsampling: "m4" (exact extremes per column) or "raw". */
   mode?: "m4" | "raw" | "lttb";
+  /** Smoothing, computed by the server over the raw points in range. */
+  smoothing?: { type: string; weight?: number; window?: number; sigma?: number };
+  /** Grouping of runs into aggregate lines with bands. */
+  grouping?: { by: string; agg?: string; band?: string };
 }
 
 /** One series of a chart answer: columnar x and y. */
@@ -87,6 +91,22 @@ export interface ChartSeries {
   y: WireNumber[];
   /** Points in range before downsampling. */
   count: number;
+  /** The smoothed y at each x, when smoothing was asked for. */
+  smoothed_y?: WireNumber[];
+}
+
+/** One group's aggregate line of a chart answer, when grouping was asked for. */
+export interface ChartGroup {
+  /** The group's name (its value of the grouping field). */
+  group: string;
+  key: string;
+  /** Member runs. */
+  runs: string[];
+  x: WireNumber[];
+  /** Mean or median of the members. */
+  y: WireNumber[];
+  band_low?: WireNumber[];
+  band_high?: WireNumber[];
 }
 
 /** Answer of POST .../charts. */
@@ -94,6 +114,7 @@ export interface ChartResponse {
   x_min: number | null;
   x_max: number | null;
   series: ChartSeries[] | null;
+  groups?: ChartGroup[] | null;
 }
 
 /** Answer of GET .../runs/{run}/history (JSON). */

@@ -8,6 +8,7 @@ import { formatNumber } from "../../runs/columns";
 import type { Panel, RunTableState } from "../../workspace/spec";
 import type { Range } from "./data";
 import { buildPlot, valueNear, type Plot } from "./plot";
+import { chartOptions } from "./request";
 import { useChartData } from "./useChartData";
 
 export interface LinePlotProps {
@@ -59,6 +60,7 @@ export function LinePlot(props: LinePlotProps) {
           zoom,
           width: plotWidth,
           version: props.version,
+          options: chartOptions(panel),
         }
       : undefined,
   );
@@ -66,7 +68,7 @@ export function LinePlot(props: LinePlotProps) {
     () =>
       data === undefined
         ? undefined
-        : buildPlot(data.series, runs, table, panel, data.range, plotWidth),
+        : buildPlot(data.series, runs, table, panel, data.range, plotWidth, data.groups),
     // plotWidth is left out: a resize asks again, and redraws with that answer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [data, runs, table, panel],

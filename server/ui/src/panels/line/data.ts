@@ -14,6 +14,19 @@ export interface Series {
   x: Float64Array;
   /** y values, one per x; NaN where the value is not finite. */
   y: Float64Array;
+  /** Smoothed y, one per x, when the server smoothed. */
+  smoothed?: Float64Array;
+}
+
+/** Group is a group's aggregate line as the server computed it. */
+export interface Group {
+  name: string;
+  key: string;
+  runs: string[];
+  x: Float64Array;
+  y: Float64Array;
+  lo?: Float64Array;
+  hi?: Float64Array;
 }
 
 /** Aligned is uPlot's data: one x array, and per series a y per x (null: no point). */

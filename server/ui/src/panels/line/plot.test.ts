@@ -79,3 +79,46 @@ describe("valueNear", () => {
     expect(valueNear([null, null], 0)).toBeNull();
   });
 });
+
+describe("buildPlot with the server's smoothing and groups", () => {
+  const runs = [run("a", "g1"), run("b", "g1")];
+  it("draws the server's smoothed line over the faint original", () => {
+    const s = { ...series("a", [1, 3, 2]), smoothed: Float64Array.from([1, 1.5, 1.7]) };
+    const panel: Panel = {
+      id: "p",
+      kind: "line",
+      keys: ["loss"],
+      smoothing: { type: "ema", weight: 0.5 },
+    };
+    const p = buildPlot([s], runs, {}, panel, range, 100);
+    expect(p.lines.map((l) => l.role)).toEqual(["raw", "main"]);
+    expect(p.ys).toEqual([
+      [1, 3, 2],
+      [1, 1.5, 1.7],
+    ]);
+  });
+  it("draws the server's groups with their bands", () => {
+    const g = {
+      name: "g1",
+      key: "loss",
+      runs: ["a", "b"],
+      x: Float64Array.from([0, 2]),
+      y: Float64Array.from([2, 4]),
+      lo: Float64Array.from([1, 3]),
+      hi: Float64Array.from([3, 5]),
+    };
+    const panel: Panel = { id: "p", kind: "line", keys: ["loss"], grouping: { by: "group" } };
+    const p = buildPlot([], runs, {}, panel, range, 100, [g]);
+    expect(p.lines.map((l) => `${l.label}:${l.role}`)).toEqual([
+      "g1 (2 runs):edge",
+      "g1 (2 runs):edge",
+      "g1 (2 runs):main",
+    ]);
+    expect(p.ys).toEqual([
+      [3, 5],
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(p.bands).toEqual([[1, 2]]);
+  });
+});

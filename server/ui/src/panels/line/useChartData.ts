@@ -2,11 +2,14 @@ import { useEffect, useState } from "react";
 import { queryChart, type ChartSource } from "../../api/client";
 import { errorMessage } from "../../api/client";
 import { perf } from "../../common/perf";
-import { decodeColumn, type Range, type Series } from "./data";
+import type { ChartRequest } from "../../api/types";
+import { decodeColumn, type Group, type Range, type Series } from "./data";
 
 /** ChartData is a chart's answer, decoded, with the range it covers. */
 export interface ChartData {
   series: Series[];
+  /** Groups' aggregate lines, when the server grouped. */
+  groups: Group[];
   range: Range;
   /** performance.now() when the answer arrived. */
   at: number;
@@ -26,6 +29,8 @@ export interface ChartQuery {
   width: number;
   /** Changes when runs logged more points: asks again. */
   version: string;
+  /** Smoothing and grouping for the server to compute. */
+  options: Pick<ChartRequest, "smoothing" | "grouping">;
 }
 
 /**
@@ -62,6 +67,7 @@ export function useChartData(q: ChartQuery | undefined): {
         x_max: q.zoom?.max,
         width: Math.min(20000, Math.max(1, Math.round(q.width))),
         mode: "m4",
+        ...q.options,
       },
       ctl.signal,
     )
@@ -71,10 +77,20 @@ export function useChartData(q: ChartQuery | undefined): {
           key: s.key,
           x: decodeColumn(s.x),
           y: decodeColumn(s.y),
+          smoothed: s.smoothed_y ? decodeColumn(s.smoothed_y) : undefined,
+        }));
+        const groups = (res.groups ?? []).map((g) => ({
+          name: g.group,
+          key: g.key,
+          runs: g.runs,
+          x: decodeColumn(g.x),
+          y: decodeColumn(g.y),
+          lo: g.band_low ? decodeColumn(g.band_low) : undefined,
+          hi: g.band_high ? decodeColumn(g.band_high) : undefined,
         }));
         const range = { min: res.x_min ?? q.zoom?.min ?? 0, max: res.x_max ?? q.zoom?.max ?? 0 };
         setState({
-          data: { series, range, at: performance.now(), zoomed: q.zoom !== undefined },
+          data: { series, groups, range, at: performance.now(), zoomed: q.zoom !== undefined },
           error: "",
           loading: false,
         });
