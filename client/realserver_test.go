@@ -3,7 +3,6 @@ package client_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,7 +40,7 @@ func newLiveServer(t *testing.T) *liveServer {
 func (l *liveServer) url() string { return "http://" + l.addr }
 
 func (l *liveServer) start() {
-	srv, err := server.New(l.db, server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := server.New(l.db, server.Config{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		l.t.Fatalf("server.New: %v", err)
 	}

@@ -164,6 +164,10 @@ func (r *Run) patch(p RunPatch) error {
 
 // trySetup makes one attempt to create the run before the first log, so a
 // resumed run learns its last step; it reports whether the run is ready.
+//
+// TODO: a run resumed while the server is away counts its steps from 0
+// (LogStep is unaffected); learning the last step later would mean
+// renumbering rows already spooled.
 func (r *Run) trySetup(ctx context.Context, spec RunSpec) (bool, error) {
 	info, created, err := r.setup(ctx, spec)
 	if errors.Is(err, ErrUnavailable) {

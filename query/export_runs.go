@@ -138,7 +138,9 @@ func summaryColumns(runs []*engine.Run) []runColumn {
 			}
 		}
 		cols = append(cols,
-			runColumn{"summary." + k, f, pick(func(s engine.MetricSummary) float64 { return s.Last })},
+			runColumn{"summary." + k, f, pick(func(s engine.MetricSummary) float64 {
+				return s.Last
+			})},
 			runColumn{"summary." + k + ".min", f, pick(func(s engine.MetricSummary) float64 {
 				return s.Min
 			})},

@@ -208,7 +208,7 @@ func mlflowRun(r *engine.Run) mlflowmap.Run {
 	}
 	sort.Slice(data.Metrics, func(i, j int) bool { return data.Metrics[i].Key < data.Metrics[j].Key })
 	for key, v := range r.Config {
-		if key != mlflowmap.TagsKey {
+		if key != mlflowmap.TagsKey && key != mlflowmap.SummaryKey {
 			data.Params = append(data.Params, mlflowmap.Tag{Key: key, Value: mlflowmap.ParamValue(v)})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sextant-ml/sextant/client"
@@ -45,16 +46,8 @@ func (r Report) Err() error {
 	if len(r.Problems) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d problems: %w: %s", len(r.Problems), ErrCorrupt,
-		joinLines(r.Problems))
-}
-
-func joinLines(lines []string) string {
-	out := ""
-	for _, l := range lines {
-		out += "\n  " + l
-	}
-	return out
+	return fmt.Errorf("%d problems: %w:\n  %s", len(r.Problems), ErrCorrupt,
+		strings.Join(r.Problems, "\n  "))
 }
 
 // derivedID returns a run id for a source run: prefix, then a hash of the
@@ -70,13 +63,16 @@ type batcher struct {
 	im      *Importer
 	project string
 	run     string
+	label   string // the run's name in the progress bar
 	rows    []client.Row
 	report  *Report
 	bar     *progress
 }
 
-func (im *Importer) newBatcher(project, run string, report *Report, bar *progress) *batcher {
-	return &batcher{im: im, project: project, run: run, report: report, bar: bar}
+func (im *Importer) newBatcher(project string, spec client.RunSpec, report *Report,
+	bar *progress) *batcher {
+	return &batcher{im: im, project: project, run: spec.ID, label: project + "/" + spec.Name,
+		report: report, bar: bar}
 }
 
 // add queues a row, merging it into the previous one when both are at the
@@ -107,7 +103,7 @@ func (b *batcher) flush(ctx context.Context) error {
 	}
 	b.report.Rows += res.Rows
 	b.report.Points += res.Points
-	b.bar.add(0, int64(res.Points), b.run)
+	b.bar.add(0, int64(res.Points), b.label)
 	b.rows = b.rows[:0]
 	return nil
 }

@@ -136,7 +136,7 @@ func (im *Importer) importMLflowRun(ctx context.Context, project, dir string,
 	if err := im.ensureRun(ctx, project, spec, patch); err != nil {
 		return err
 	}
-	b := im.newBatcher(project, run.id, report, bar)
+	b := im.newBatcher(project, spec, report, bar)
 	if err := im.importMetrics(ctx, filepath.Join(dir, "metrics"), b, report, bar); err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func walkKeyFiles(dir string, fn func(key, path string) error) error {
 // importMetrics sends every metric of a run.
 func (im *Importer) importMetrics(ctx context.Context, dir string, b *batcher,
 	report *Report, bar *progress) error {
-	rows, problems, err := readMetrics(dir, func(n int64) { bar.add(n, 0, b.run) })
+	rows, problems, err := readMetrics(dir, func(n int64) { bar.add(n, 0, b.label) })
 	report.Problems = append(report.Problems, problems...)
 	if err != nil {
 		return fmt.Errorf("read metrics of run %s: %w", b.run, err)

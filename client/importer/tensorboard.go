@@ -94,7 +94,7 @@ func (im *Importer) importEventRun(ctx context.Context, project, name string, r 
 	if err := im.ensureRun(ctx, project, spec, client.RunPatch{State: &finished}); err != nil {
 		return err
 	}
-	b := im.newBatcher(project, spec.ID, report, bar)
+	b := im.newBatcher(project, spec, report, bar)
 	for _, path := range r.files {
 		if err := im.importEventFile(ctx, path, b, report, bar); err != nil {
 			return err
@@ -108,7 +108,7 @@ func (im *Importer) importEventFile(ctx context.Context, path string, b *batcher
 	report *Report, bar *progress) error {
 	problems, err := readEvents(path,
 		func(row client.Row) error { return b.add(ctx, row) },
-		func(n int64) { bar.add(n, 0, b.run) })
+		func(n int64) { bar.add(n, 0, b.label) })
 	report.Problems = append(report.Problems, problems...)
 	return err
 }

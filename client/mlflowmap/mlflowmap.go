@@ -36,6 +36,9 @@ const (
 	DefaultProject      = "Default"
 	// TagsKey is the config key that holds a run's MLflow tags.
 	TagsKey = "_mlflow_tags"
+	// SummaryKey is the config key where the Python client keeps summary
+	// values that history cannot hold (strings); it is no param.
+	SummaryKey = "_summary"
 	// RunNameTag and NoteTag are the MLflow tags kept as run fields.
 	RunNameTag = "mlflow.runName"
 	NoteTag    = "mlflow.note.content"

@@ -36,7 +36,7 @@ type proc struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	addr   string // base URL
-	stdout bytes.Buffer
+	stdout syncBuffer
 	logMu  sync.Mutex
 	log    bytes.Buffer
 	done   chan error
@@ -97,6 +97,39 @@ func (p *proc) logText() string {
 	p.logMu.Lock()
 	defer p.logMu.Unlock()
 	return p.log.String()
+}
+
+// syncBuffer is a bytes.Buffer that the process's output copier writes
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// stdoutContains waits up to five seconds for s to appear on the process's
+// standard output: the copier may lag behind the log line that told the
+// test the server listens.
+func (p *proc) stdoutContains(s string) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.stdout.String(), s) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
 }
 
 // kill ends the process with SIGKILL and waits for it.

@@ -25,7 +25,7 @@ func TestServeAdminKeyFile(t *testing.T) {
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("admin.key mode = %v, want 0600", info.Mode().Perm())
 	}
-	if !strings.Contains(p.stdout.String(), key) {
+	if !p.stdoutContains(key) {
 		t.Errorf("first start printed %q, want the key %q", p.stdout.String(), key)
 	}
 	p.mustRequest(key, "GET", "/api/v1/me", "", 200)

@@ -136,6 +136,9 @@ class Run:
         # One attempt in the caller's thread, so a resumed run learns its
         # last step before the first log; when the server is away, the
         # sender keeps trying in the background.
+        # TODO: a run resumed while the server is away counts its steps
+        # from 0 (explicit steps are unaffected); learning the last step
+        # later would mean renumbering rows already spooled.
         try:
             self._setup()
             return True
