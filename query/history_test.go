@@ -3,7 +3,9 @@ package query
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -197,5 +199,71 @@ func TestWriteRunsCSV(t *testing.T) {
 	defer rd.Release()
 	if !rd.Next() || rd.RecordBatch().NumRows() != 2 || rd.RecordBatch().NumCols() != 16 {
 		t.Fatalf("WriteRunsArrow: want one batch of 2 rows and 16 columns")
+	}
+}
+
+// genSource makes up its series as they are read: key k has the value
+// step*k at every step below n, so that an export's memory can be watched
+// without the source holding the points.
+type genSource struct {
+	memSource
+	n int64
+}
+
+func (g *genSource) Read(project, run, key string, lo, hi int64) (engine.Points, error) {
+	var p engine.Points
+	mult := float64(len(key))
+	for s := max(lo, 0); s <= min(hi, g.n-1); s++ {
+		p.Steps = append(p.Steps, s)
+		p.Values = append(p.Values, float64(s)*mult)
+	}
+	return p, nil
+}
+
+// heapWatcher is a writer that measures the live heap every 16 MiB.
+type heapWatcher struct {
+	written, next int
+	peak          uint64
+}
+
+func (h *heapWatcher) Write(p []byte) (int, error) {
+	h.written += len(p)
+	if h.written >= h.next {
+		h.next += 16 << 20
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		h.peak = max(h.peak, m.HeapAlloc)
+	}
+	return len(p), nil
+}
+
+// TestHistoryExportMemoryBounded exports 2M points per key and checks that
+// the live heap stays far below what holding the export would take.
+func TestHistoryExportMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exports millions of points")
+	}
+	src := &genSource{n: 2_000_000}
+	q := HistoryQuery{Project: "p", Run: "r", Keys: []string{"a", "bb"}, MaxStep: math.MaxInt64}
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	for name, write := range map[string]func(w io.Writer) error{
+		"json":  func(w io.Writer) error { return WriteHistoryJSON(w, src, q) },
+		"csv":   func(w io.Writer) error { return WriteHistoryCSV(w, src, q) },
+		"arrow": func(w io.Writer) error { return WriteHistoryArrow(w, src, q) },
+	} {
+		h := &heapWatcher{}
+		if err := write(h); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// Holding the export would take 2M steps x (8 + 2 x 9) bytes.
+		t.Logf("%s: %d MiB written, live heap grew by %d KiB", name, h.written>>20,
+			(int64(h.peak)-int64(base.HeapAlloc))>>10)
+		if grown := int64(h.peak) - int64(base.HeapAlloc); grown > 16<<20 {
+			t.Errorf("%s export of %d bytes: live heap grew by %d MiB, want < 16",
+				name, h.written, grown>>20)
+		}
 	}
 }

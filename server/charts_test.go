@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/sextant-ml/sextant/query"
 )
 
 // logRows writes n rows into run: key a is step/2 at every step, key b is
@@ -176,5 +178,14 @@ func TestHistoryExportHandler(t *testing.T) {
 	e.mustDo("member", "GET", "/api/v1/projects/proj/runs/run1/history", "", 200, &all)
 	if !strings.Contains(string(all["columns"]), `"_timestamp"`) {
 		t.Errorf("history without keys lacks _timestamp: %s", all["columns"])
+	}
+}
+
+func TestQueryErrorTooLarge(t *testing.T) {
+	err := queryError(fmt.Errorf("mode: raw answer over 5 points: %w", query.ErrTooLarge))
+	ae := toAPIError(err)
+	if ae.status != 413 || ae.code != codeTooLarge || ae.message != "mode: raw answer over 5 points" {
+		t.Errorf("queryError(ErrTooLarge) = %d %s %q, want 413 too_large naming the field",
+			ae.status, ae.code, ae.message)
 	}
 }

@@ -25,6 +25,8 @@ type ChartQuery struct {
 
 // ChartAnswer is the part of a chart answer the benchmark checks.
 type ChartAnswer struct {
+	// Bytes is the size of the answer's body.
+	Bytes  int `json:"-"`
 	Series []struct {
 		Run   string    `json:"run"`
 		Key   string    `json:"key"`
@@ -69,6 +71,7 @@ func (c *Client) Chart(project string, q ChartQuery) (time.Duration, ChartAnswer
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		return 0, ChartAnswer{}, fmt.Errorf("decode chart answer: %w", err)
 	}
+	ans.Bytes = len(raw)
 	return elapsed, ans, nil
 }
 

@@ -2,6 +2,8 @@ package stores
 
 import (
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -34,7 +36,7 @@ func Breakdown(dir string) (string, error) {
 		}
 		return nil
 	})
-	return formatBreakdown(sizes, counts), err
+	return formatBreakdown(sizes, counts, "records"), err
 }
 
 // prefixOf names the group of a key: its prefix up to the second `/`, and
@@ -63,7 +65,35 @@ func prefixOf(k []byte) string {
 	return p + " metrics"
 }
 
-func formatBreakdown(sizes map[string]int64, counts map[string]int) string {
+// Files sums the sizes of the files of a store directory by kind: Badger's
+// tables (.sst), value log (.vlog), the engine's write-ahead log (wal/) and
+// Badger's fixed files (DISCARD, MANIFEST, KEYREGISTRY).
+func Files(dir string) (string, error) {
+	sizes := make(map[string]int64)
+	counts := make(map[string]int)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		kind := filepath.Ext(path)
+		switch {
+		case strings.Contains(path, "/wal/"):
+			kind = "wal/"
+		case kind == "":
+			kind = d.Name()
+		}
+		sizes[kind] += info.Size()
+		counts[kind]++
+		return nil
+	})
+	return formatBreakdown(sizes, counts, "files"), err
+}
+
+func formatBreakdown(sizes map[string]int64, counts map[string]int, unit string) string {
 	keys := make([]string, 0, len(sizes))
 	for k := range sizes {
 		keys = append(keys, k)
@@ -71,8 +101,8 @@ func formatBreakdown(sizes map[string]int64, counts map[string]int) string {
 	sort.Slice(keys, func(a, b int) bool { return sizes[keys[a]] > sizes[keys[b]] })
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("`%s` %.1f MB in %d records", k,
-			float64(sizes[k])/1e6, counts[k]))
+		parts = append(parts, fmt.Sprintf("`%s` %.2f MB in %d %s", k,
+			float64(sizes[k])/1e6, counts[k], unit))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -47,6 +47,9 @@ type Transient interface {
 type Opener struct {
 	Name string
 	Open func(dir string) (Store, error)
+	// Slow marks stores that take minutes where Sextant takes seconds, so
+	// that benchmarks may give them a smaller workload.
+	Slow bool
 }
 
 // All lists Sextant and then its peers, in the order the results table
@@ -55,8 +58,8 @@ func All() []Opener {
 	return []Opener{
 		{Name: SextantName, Open: OpenSextant},
 		{Name: PromName, Open: OpenProm},
-		{Name: BadgerName, Open: OpenBadgerKV},
-		{Name: MLflowName, Open: OpenMLflowSQLite},
+		{Name: BadgerName, Open: OpenBadgerKV, Slow: true},
+		{Name: MLflowName, Open: OpenMLflowSQLite, Slow: true},
 		{Name: ParquetName, Open: OpenParquet},
 	}
 }

@@ -120,3 +120,25 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse checks that no input makes Parse or Match panic, and that a
+// rejected filter always says where.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"config.lr < 0.01 and summary.val/acc > 0.9",
+		"'x' in tags or not (state = 'running')", "name =~ '^a' and created > '2024-01-01'",
+		"`summary.a b`.max >= -1e3", "tags in ['a', \"b\"]", "((", "x = ", "\"\\"} {
+		f.Add(s)
+	}
+	r := testRun()
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Parse(src)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Col < 1 {
+				t.Fatalf("Parse(%q) error %v is not a positioned SyntaxError", src, err)
+			}
+			return
+		}
+		e.Match(r)
+	})
+}

@@ -153,6 +153,7 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 	// Cold: the first query after each start of the server.
 	var cold, ready harness.Latencies
 	var srv *harness.Server
+	var answer harness.ChartAnswer
 	for i := range c.restarts {
 		if srv != nil {
 			if _, err := srv.Stop(); err != nil {
@@ -177,6 +178,7 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 			return err
 		}
 		cold = append(cold, d)
+		answer = ans
 	}
 	defer srv.Stop() //nolint:errcheck // the server is stopped once measured
 	client := srv.NewClient(1)
@@ -221,6 +223,8 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 		fmt.Sprintf("Server memory after the queries: RSS %s (peak %s), Go heap in use %s, "+
 			"%s after a GC.", mib(mem.RSS), mib(mem.PeakRSS), mib(mem.HeapInuse),
 			mib(memGC.HeapInuse)),
+		fmt.Sprintf("A full-range answer: %d series, %d points drawn, %.1f MB of JSON.",
+			len(answer.Series), drawn(answer), float64(answer.Bytes)/1e6),
 		"Latency is from sending the request to reading the last byte of the answer, on "+
 			"one connection, one query at a time, up to the -queries flag or "+
 			"the -query-budget of time. Zooms span 0.1% to 50% of the steps, "+
@@ -304,4 +308,13 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) 
 // files from disk; it needs root and is skipped quietly otherwise.
 func dropCaches() {
 	_ = os.WriteFile("/proc/sys/vm/drop_caches", []byte("1\n"), 0o200)
+}
+
+// drawn counts the points of an answer.
+func drawn(a harness.ChartAnswer) int {
+	n := 0
+	for _, s := range a.Series {
+		n += len(s.X)
+	}
+	return n
 }

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -21,6 +22,10 @@ import (
 
 	"github.com/sextant-ml/sextant/bench/harness"
 )
+
+// serverProfileEnv names a file for a CPU profile of the server child,
+// written when it stops; each start overwrites it.
+const serverProfileEnv = "SEXTANT_BENCH_SERVER_PROFILE"
 
 // serveChild runs Sextant's server as `sextant serve` does, in this process,
 // which the benchmark started as its child so that the server's memory is
@@ -31,6 +36,17 @@ import (
 func serveChild(dir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	if path := os.Getenv(serverProfileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	db, err := engine.Open(engine.Options{Dir: filepath.Join(dir, "db")})
 	if err != nil {

@@ -40,9 +40,9 @@ func ingestPhase(c config, r *report) error {
 	}
 	var sextant float64
 	for _, open := range selected(c) {
-		rows := c.peerRows
-		if open.Name == stores.SextantName {
-			rows = c.ingestRows
+		rows := c.ingestRows
+		if open.Slow {
+			rows = c.peerRows
 		}
 		ids, runs := syntheticRuns("ingest", c.ingestRuns, rows, c.keys, c.batchRows)
 		progress("ingest: %s, %d points", open.Name, c.ingestRuns*rows*c.keys)
@@ -94,8 +94,8 @@ func sizePhase(c config, r *report) error {
 		progress("size: %s", open.Name)
 		res := harness.Ingest(open, c.workDir, ids, harness.Plan(batches, c.writers), true)
 		if res.Dir != "" {
-			if b, err := stores.Breakdown(res.Dir); err == nil && open.Name == stores.SextantName {
-				t.notes = append(t.notes, "Sextant's records by key prefix: "+b+".")
+			if open.Name == stores.SextantName {
+				explain(&t, res.Dir)
 			}
 			os.RemoveAll(res.Dir)
 		}
@@ -143,4 +143,14 @@ func selected(c config) []stores.Opener {
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s "+format+"\n",
 		append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+// explain notes where the bytes of Sextant's directory go.
+func explain(t *table, dir string) {
+	if b, err := stores.Files(dir); err == nil {
+		t.notes = append(t.notes, "Sextant's files: "+b+".")
+	}
+	if b, err := stores.Breakdown(dir); err == nil {
+		t.notes = append(t.notes, "Sextant's records by key prefix: "+b+".")
+	}
 }

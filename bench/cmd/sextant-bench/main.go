@@ -74,8 +74,8 @@ func main() {
 	flag.IntVar(&c.keys, "keys", 10, "metric keys per row")
 	flag.IntVar(&c.batchRows, "batch", 1000, "rows per batch")
 	flag.IntVar(&c.writers, "writers", 4, "concurrent writers")
-	flag.IntVar(&c.peerRows, "peer-rows", 5000, "rows per run for the peers, "+
-		"which are slower (0: as -ingest-rows)")
+	flag.IntVar(&c.peerRows, "peer-rows", 5000, "rows per run for the slow peers "+
+		"(Badger, SQLite) (0: as -ingest-rows)")
 	flag.StringVar(&c.server, "sextant", "", "the sextant binary for HTTP phases "+
 		"(default: build ../cmd/sextant)")
 	flag.IntVar(&c.httpRuns, "http-runs", 8, "runs written over HTTP")

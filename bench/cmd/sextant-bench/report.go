@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // report collects the tables of every phase, printing each as it is done
@@ -22,11 +23,14 @@ type table struct {
 }
 
 func (r *report) header(c config) {
-	fmt.Fprintf(&r.md, "Machine: %s.\n\nFlags: `%s`\n\n", machine(), strings.Join(os.Args[1:], " "))
+	fmt.Fprintf(&r.md, "Machine: %s. Started %s, load average %s.\n\nFlags: `%s`\n\n",
+		machine(), time.Now().UTC().Format("2006-01-02 15:04 MST"), loadAvg(),
+		strings.Join(os.Args[1:], " "))
 	fmt.Printf("sextant-bench on %s\n\n", machine())
 }
 
 func (r *report) add(t table) {
+	t.notes = append(t.notes, "Load average at the end of the phase: "+loadAvg()+".")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Println(t.title)
 	fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
@@ -39,8 +43,8 @@ func (r *report) add(t table) {
 	}
 	fmt.Println()
 
-	fmt.Fprintf(&r.md, "### %s\n\n| %s |\n|%s\n", t.title, strings.Join(t.header, " | "),
-		strings.Repeat(" ---: |", len(t.header)))
+	fmt.Fprintf(&r.md, "### %s\n\n| %s |\n| :--- |%s\n", t.title,
+		strings.Join(t.header, " | "), strings.Repeat(" ---: |", len(t.header)-1))
 	for _, row := range t.rows {
 		fmt.Fprintf(&r.md, "| %s |\n", strings.Join(row, " | "))
 	}
@@ -83,4 +87,17 @@ func met(ok bool) string {
 		return "met"
 	}
 	return "MISSED"
+}
+
+// loadAvg returns the machine's 1, 5 and 15 minute load averages.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], ", ")
 }
