@@ -351,6 +351,19 @@ func (c *contract) historyPost(t *testing.T) {
 		!strings.Contains(string(r.body), `"points":3`) {
 		t.Errorf("POST history NDJSON = %d %s, want rows 2 points 3", r.status, r.body)
 	}
+	// The bare tokens in a JSON document too, and a body sent as curl -d
+	// sends it, with a form type.
+	r = c.call(c.ana, "POST", path, "application/x-www-form-urlencoded",
+		`{"rows":[{"_step":12,"d":NaN,"e":-Infinity}]}`)
+	if r.status != 200 || !strings.Contains(string(r.body), `"points":2`) {
+		t.Errorf("POST history JSON with bare tokens, form type = %d %s, want points 2",
+			r.status, r.body)
+	}
+	if h := c.getHistory(t, "mnist", "h", "?keys=d,e"); h.column("d")+h.column("e") !=
+		`"NaN""-Infinity"` {
+		t.Errorf("history d, e = %s %s, want NaN and -Infinity", h.column("d"),
+			h.column("e"))
+	}
 	h := c.getHistory(t, "mnist", "h", "?keys=a,b")
 	if fmt.Sprint(h.Steps) != "[0 1 5 6 10 11]" {
 		t.Errorf("history steps = %v, want [0 1 5 6 10 11] (absent _step is last+1)", h.Steps)
@@ -403,6 +416,8 @@ func (c *contract) badHistory(t *testing.T, path string) {
 			`{"rows":[{"_step":100,"z":1},{"_step":-1,"z":1}]}`, "_step"},
 		{"fractional step", "application/json",
 			`{"rows":[{"_step":100,"z":1},{"_step":1.5,"z":1}]}`, "_step"},
+		{"boolean step", "application/json",
+			`{"rows":[{"_step":100,"z":1},{"_step":true,"z":1}]}`, "_step"},
 		{"string step", "application/json",
 			`{"rows":[{"_step":100,"z":1},{"_step":"3","z":1}]}`, "_step"},
 		{"empty key", "application/json", `{"rows":[{"_step":100,"z":1},{"":1}]}`, "key"},
