@@ -40,3 +40,16 @@ func TestAppendStringInvalidUTF8(t *testing.T) {
 		t.Errorf("AppendString(a\\xffb) = %q, want %q", got, want)
 	}
 }
+
+func BenchmarkRowAppendJSON(b *testing.B) {
+	row := Row{Step: 123456, Time: 1.7e9, Metrics: map[string]float64{}}
+	for i := range 10 {
+		row.Metrics["train/metric_"+string(rune('a'+i))] = float64(i) / 3
+	}
+	buf := row.AppendJSON(nil)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = row.AppendJSON(buf[:0])
+	}
+}

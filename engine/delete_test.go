@@ -146,3 +146,18 @@ func TestKeys(t *testing.T) {
 		t.Errorf("Read(nope) = %v, want ErrNotFound", err)
 	}
 }
+
+func TestDeleteRunInMemory(t *testing.T) {
+	db := openDB(t, "", Options{HeadMaxPoints: 16})
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", rowsOf("x", stepRange(0, 100), sine))
+	if err := db.DeleteRun("p", "r"); err != nil {
+		t.Fatalf("DeleteRun in memory: %v", err)
+	}
+	if n := countKeys(t, db, []byte("e/b/")); n != 0 {
+		t.Errorf("%d block keys left after DeleteRun", n)
+	}
+	if err := db.DeleteRun("p", "r"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second DeleteRun = %v, want ErrNotFound", err)
+	}
+}

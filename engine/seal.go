@@ -3,7 +3,10 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -205,14 +208,9 @@ func (db *DB) restoreHeads(rs *runState, r sealRound) {
 // never a block of a series that Open would not know.
 func (db *DB) writeSeal(rs *runState, r sealRound) error {
 	jobs := r.jobs
-	txn := db.bdb.NewTransaction(false)
-	for _, j := range jobs {
-		if err := db.planJob(txn, rs, j); err != nil {
-			txn.Discard()
-			return err
-		}
+	if err := db.planJobs(rs, jobs); err != nil {
+		return err
 	}
-	txn.Discard()
 
 	w := db.newBatchWriter()
 	var keys []write
@@ -232,6 +230,30 @@ func (db *DB) writeSeal(rs *runState, r sealRound) error {
 		return err
 	}
 	return w.flush()
+}
+
+// planJobs plans the jobs of a round on up to GOMAXPROCS goroutines:
+// encoding blocks is most of a seal's work, and a run that logs alone
+// should not seal on one core. Each goroutine reads through a transaction
+// of its own, since a Badger transaction is not for concurrent use.
+func (db *DB) planJobs(rs *runState, jobs []*sealJob) error {
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	errs := make([]error, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			txn := db.bdb.NewTransaction(false)
+			defer txn.Discard()
+			for i := next.Add(1) - 1; i < int64(len(jobs)) && errs[w] == nil; i = next.Add(1) - 1 {
+				errs[w] = db.planJob(txn, rs, jobs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // planJob computes the blocks of a series after its head is sealed: points

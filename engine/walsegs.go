@@ -120,7 +120,15 @@ func (db *DB) replayWAL(dir string) error {
 			return db.replayRecord(seg, rec)
 		})
 		if errors.Is(err, wal.ErrCorrupt) && i == len(segs)-1 {
-			continue // a torn tail: its batch was never acknowledged
+			// A torn tail: its batch was never acknowledged.
+			removed, err := wal.Repair(dir, seg)
+			if removed {
+				delete(db.segRuns, seg)
+			}
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		if errors.Is(err, wal.ErrCorrupt) {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)

@@ -34,8 +34,8 @@
 //	s.user(c) access.User                  the caller (routes under g only)
 //	s.projectForRead(c) (engine.Project, error)   :project, readable by caller
 //	s.projectForWrite(c) (engine.Project, error)  :project, writable by caller
-//	s.isProjectAdmin(c, p) bool            owner of a user project, team
-//	                                       admin of a team project, or admin
+//	s.isProjectAdmin(c, p) bool            the project's owner, an admin
+//	                                       of its team, or the admin
 //	s.canRead(u, p), s.canWrite(u, p) bool the same checks for any user
 //	s.bindJSON(c, &v) error                JSON body, Config.MaxJSONBytes
 //	                                       limit (413), 400 naming the field

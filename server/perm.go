@@ -44,9 +44,9 @@ func (s *Server) projectForWrite(c *gin.Context) (engine.Project, error) {
 	return p, nil
 }
 
-// isProjectAdmin tells whether the caller administers p: its owner when no
-// team owns it, an admin of its team, or the built-in admin. Project
-// admins set the default workspace.
+// isProjectAdmin tells whether the caller administers p: its owner (the
+// user who created it, with or without a team), an admin of its team, or
+// the built-in admin. Project admins set the default workspace.
 func (s *Server) isProjectAdmin(c *gin.Context, p engine.Project) bool {
 	return isAdminOf(s.access, s.user(c), p)
 }
@@ -64,7 +64,7 @@ func (s *Server) canWrite(u access.User, p engine.Project) bool {
 }
 
 func isAdminOf(st *access.Store, u access.User, p engine.Project) bool {
-	if u.Admin || p.Team == "" && p.Owner == u.Name {
+	if u.Admin || p.Owner == u.Name {
 		return true
 	}
 	_, admin := st.Member(p.Team, u.Name)

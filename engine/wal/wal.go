@@ -24,7 +24,8 @@
 //
 //   - Frames are written whole by one write call, in ticket order.
 //   - A segment is synced before the next one is started, so only the last
-//     segment of a crashed log can end in a torn frame; Replay stops there.
+//     segment of a crashed log can end in a torn frame; Replay stops there,
+//     and Repair cuts it off before Open starts the next segment.
 //   - Open never appends to an existing segment: it starts a new one.
 package wal
 
@@ -284,25 +285,77 @@ func Replay(dir string, i int, fn func(rec []byte) error) error {
 	if err != nil {
 		return fmt.Errorf("read wal segment %d: %w", i, err)
 	}
-	if len(data) < headerSize || string(data[:len(magic)]) != magic || data[5] != version {
-		return fmt.Errorf("wal segment %d header: %w", i, ErrCorrupt)
+	_, err = scan(i, data, fn)
+	return err
+}
+
+// Repair cuts segment i of the log in dir back to its last whole frame, or
+// removes it when even its header is torn (removed is true then), and syncs
+// the change. Replay of
+// a crashed log tolerates a torn tail only in the last segment; since Open
+// starts a new segment after it, the tail must be gone before that, or the
+// next start would find it in the middle of the log.
+func Repair(dir string, i int) (removed bool, err error) {
+	path := segmentPath(dir, i)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("read wal segment %d: %w", i, err)
 	}
-	data = data[headerSize:]
-	for off := headerSize; len(data) > 0; {
-		if len(data) < frameSize {
-			return fmt.Errorf("wal segment %d at %d: torn frame: %w", i, off, ErrCorrupt)
+	good, err := scan(i, data, func([]byte) error { return nil })
+	if err == nil {
+		return false, nil
+	}
+	if good < headerSize {
+		if err := os.Remove(path); err != nil {
+			return false, fmt.Errorf("remove torn wal segment %d: %w", i, err)
 		}
-		n := binary.LittleEndian.Uint32(data)
-		sum := binary.LittleEndian.Uint32(data[4:])
-		if uint64(len(data)-frameSize) < uint64(n) ||
-			crc32.Checksum(data[frameSize:frameSize+int(n)], castagnoli) != sum {
-			return fmt.Errorf("wal segment %d at %d: bad frame: %w", i, off, ErrCorrupt)
-		}
-		if err := fn(data[frameSize : frameSize+int(n)]); err != nil {
-			return err
-		}
-		data = data[frameSize+int(n):]
-		off += frameSize + int(n)
+		return true, syncDir(dir)
+	}
+	return false, truncate(path, int64(good))
+}
+
+// truncate cuts the file at path to size bytes and syncs it.
+func truncate(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("open wal segment: %w", err)
+	}
+	err = f.Truncate(size)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cut torn wal tail: %w", err)
 	}
 	return nil
+}
+
+// scan calls fn with every whole frame of segment data and returns the
+// length of the prefix that decoded: 0 when the header is bad, else the
+// end of the last good frame.
+func scan(i int, data []byte, fn func(rec []byte) error) (int, error) {
+	if len(data) < headerSize || string(data[:len(magic)]) != magic || data[5] != version {
+		return 0, fmt.Errorf("wal segment %d header: %w", i, ErrCorrupt)
+	}
+	off := headerSize
+	for rest := data[headerSize:]; len(rest) > 0; {
+		if len(rest) < frameSize {
+			return off, fmt.Errorf("wal segment %d at %d: torn frame: %w", i, off, ErrCorrupt)
+		}
+		n := binary.LittleEndian.Uint32(rest)
+		sum := binary.LittleEndian.Uint32(rest[4:])
+		if uint64(len(rest)-frameSize) < uint64(n) ||
+			crc32.Checksum(rest[frameSize:frameSize+int(n)], castagnoli) != sum {
+			return off, fmt.Errorf("wal segment %d at %d: bad frame: %w", i, off, ErrCorrupt)
+		}
+		if err := fn(rest[frameSize : frameSize+int(n)]); err != nil {
+			return off, err
+		}
+		rest = rest[frameSize+int(n):]
+		off += frameSize + int(n)
+	}
+	return off, nil
 }

@@ -165,3 +165,69 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("%d fsyncs for %d writes: no group commit", syncs, writers*each)
 	}
 }
+
+func TestRepairCutsTornTail(t *testing.T) {
+	tests := []struct {
+		name    string
+		tail    []byte
+		removed bool
+	}{
+		{"partial frame header", []byte{9, 0, 0}, false},
+		{"frame shorter than its length", []byte{9, 0, 0, 0, 1, 2, 3, 4, 'a'}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			l, err := Open(dir, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seg, ticket, err := l.Write([]byte("kept"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.WaitSync(ticket); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.OpenFile(segmentPath(dir, seg), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Write(tt.tail); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+
+			removed, err := Repair(dir, seg)
+			if err != nil || removed != tt.removed {
+				t.Fatalf("Repair(%d) = %v, %v; want %v, nil", seg, removed, err, tt.removed)
+			}
+			var got []string
+			err = Replay(dir, seg, func(rec []byte) error {
+				got = append(got, string(rec))
+				return nil
+			})
+			if err != nil || len(got) != 1 || got[0] != "kept" {
+				t.Errorf("Replay after Repair = %q, %v; want [kept], nil", got, err)
+			}
+		})
+	}
+}
+
+func TestRepairRemovesSegmentWithTornHeader(t *testing.T) {
+	dir := t.TempDir()
+	path := segmentPath(dir, 7)
+	if err := os.WriteFile(path, []byte("sxw"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := Repair(dir, 7)
+	if err != nil || !removed {
+		t.Fatalf("Repair of a torn header = %v, %v; want true, nil", removed, err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("segment still there after Repair (stat: %v)", err)
+	}
+}

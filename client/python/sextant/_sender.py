@@ -30,6 +30,10 @@ log = logging.getLogger("sextant")
 
 ROW, PATCH = b"r ", b"p "
 
+# Rows hold no NaN (the client writes it as a string), so the encoder may
+# refuse them; compact separators keep the spool small.
+_encoder = json.JSONEncoder(allow_nan=False, separators=(",", ":"))
+
 
 class Sender:
     """Delivers one run's operations. `setup` is called (in the thread)
@@ -70,7 +74,7 @@ class Sender:
 
     def row(self, row):
         """Queues one history row (a dict of JSON-ready values)."""
-        self._put(ROW + json.dumps(row, allow_nan=False).encode())
+        self._put(ROW + _encoder.encode(row).encode())
 
     def patch(self, body):
         """Queues a PATCH of the run."""

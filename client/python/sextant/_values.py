@@ -14,7 +14,7 @@ def flatten(data, prefix=""):
     """Returns a flat dict of `/`-joined keys for a nested mapping."""
     flat = {}
     for key, value in data.items():
-        name = f"{prefix}{key}"
+        name = key if not prefix and type(key) is str else f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(flatten(value, name + "/"))
         else:
@@ -38,6 +38,11 @@ def split(flat):
 def as_number(value):
     """Returns value as a float when it is a number or a bool (numpy scalars
     and 0-d arrays included), else None."""
+    kind = type(value)
+    if kind is float:  # the common cases first: the checks below are slow
+        return value
+    if kind is int:
+        return float(value)
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, numbers.Real):
@@ -66,6 +71,8 @@ def as_json(value):
 def encode_number(x):
     """Returns a float as the JSON value the server reads back bit for bit:
     NaN and the infinities as their agreed strings."""
+    if math.isfinite(x):
+        return x
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):

@@ -17,7 +17,7 @@ import {
   useSortable,
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { useState } from "react";
+import { memo, useState } from "react";
 import { PanelBody, type PanelBodyProps } from "../panels/PanelBody";
 import { PanelEditor } from "../panels/PanelEditor";
 import {
@@ -205,7 +205,16 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
         <SortableContext items={sec.panels.map((p) => p.id)} strategy={rectSortingStrategy}>
           <div className="panel-grid">
             {sec.panels.map((p) => (
-              <PanelFrame key={p.id} {...props} panel={p} />
+              <PanelFrame
+                key={p.id}
+                panel={p}
+                runs={props.runs}
+                table={props.table}
+                source={props.source}
+                version={props.version}
+                keys={props.keys}
+                update={props.update}
+              />
             ))}
             {sec.panels.length === 0 ? (
               <div className="panel-drop-hint muted">Drop panels here</div>
@@ -230,7 +239,10 @@ function SectionView(props: SectionsProps & { section: Section; first: boolean; 
   );
 }
 
-function PanelFrame(props: SectionsProps & { panel: Panel }) {
+type PanelFrameProps = Omit<SectionsProps, "spec"> & { panel: Panel };
+
+/** PanelFrame is a panel with its title bar; it redraws only when its own props change. */
+const PanelFrame = memo(function PanelFrame(props: PanelFrameProps) {
   const { panel, update } = props;
   const [editing, setEditing] = useState(false);
   const {
@@ -299,4 +311,4 @@ function PanelFrame(props: SectionsProps & { panel: Panel }) {
       ) : null}
     </div>
   );
-}
+});

@@ -7,7 +7,6 @@ import { dataVersion, useRuns } from "../runs/useRuns";
 import { ControlBar } from "./ControlBar";
 import { isVisible, setRuns } from "./layout";
 import { Sections } from "./Sections";
-import type { Spec } from "./spec";
 import { useWorkspace } from "./useWorkspace";
 
 /** chartRunLimit caps the runs each chart asks for; the table still lists them all. */
@@ -20,8 +19,22 @@ export function WorkspacePage({ project, user }: { project: string; user: string
   const filter = spec?.runs.filter ?? "";
   const runs = useRuns(project, filter);
   const [wide, setWide] = useState(false);
-  const shown = useMemo(() => chartRuns(runs.runs, spec), [runs.runs, spec]);
-  const keys = useMemo(() => metricKeys(runs.runs, spec), [runs.runs, spec]);
+  // Memos keyed by what they read, so that a layout edit leaves the runs
+  // and keys the panels get untouched, and no chart redraws for it.
+  const visibleKey = runs.runs
+    .filter((r) => spec === undefined || isVisible(spec.runs, r.id))
+    .map((r) => r.id)
+    .join("\n");
+  const visibility = spec?.runs.visible;
+  const shown = useMemo(
+    () => runs.runs.filter((r) => isVisible({ visible: visibility }, r.id)).slice(0, chartRunLimit),
+    // visibleKey stands for visibility: only the set of ids matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [runs.runs, visibleKey],
+  );
+  const knownKeys = spec?.known_keys;
+  const keys = useMemo(() => metricKeys(runs.runs, knownKeys), [runs.runs, knownKeys]);
+  const source = useMemo(() => ({ project }), [project]);
   const version = dataVersion(shown);
   const empty = runs.loaded && runs.runs.length === 0 && filter === "" && !runs.error;
 
@@ -60,7 +73,7 @@ export function WorkspacePage({ project, user }: { project: string; user: string
                 runs={shown}
                 table={spec.runs}
                 keys={keys}
-                source={{ project }}
+                source={source}
                 version={version}
                 update={handle.update}
               />
@@ -73,15 +86,9 @@ export function WorkspacePage({ project, user }: { project: string; user: string
   );
 }
 
-/** chartRuns is the runs the charts draw: visible ones, at most chartRunLimit. */
-function chartRuns(runs: Run[], spec: Spec | undefined): Run[] {
-  if (spec === undefined) return [];
-  return runs.filter((r) => isVisible(spec.runs, r.id)).slice(0, chartRunLimit);
-}
-
 /** metricKeys lists the project's metric keys: the spec's known keys and the runs' summaries. */
-function metricKeys(runs: Run[], spec: Spec | undefined): string[] {
-  const keys = new Set(spec?.known_keys ?? []);
+function metricKeys(runs: Run[], known: string[] | undefined): string[] {
+  const keys = new Set(known ?? []);
   for (const r of runs)
     for (const k of Object.keys(r.summary ?? {})) if (!k.startsWith("_")) keys.add(k);
   return [...keys].sort();

@@ -68,9 +68,10 @@ export function useWorkspace(project: string, user: string): WorkspaceHandle {
         dirty.current = false;
         const sent = latest.current;
         const saved = await putWorkspace(project, "me", sent.revision, sent.spec);
-        const now = latest.current;
-        // Keep edits made during the save; take the server's spec otherwise.
-        show(now === sent ? saved : { ...now, revision: saved.revision });
+        // Keep the local spec, so that objects the page holds keep their
+        // identity and nothing redraws; the server's normalized copy only
+        // differs in known_keys, which it recomputes on every save anyway.
+        show({ ...latest.current, revision: saved.revision });
       }
     } catch (err) {
       dirty.current = false;

@@ -64,14 +64,16 @@ export function LinePlot(props: LinePlotProps) {
         }
       : undefined,
   );
+  // Only the colors of the table state matter to a plot.
+  const colors = table.colors;
   const plot = useMemo(
     () =>
       data === undefined
         ? undefined
-        : buildPlot(data.series, runs, table, panel, data.range, plotWidth, data.groups),
+        : buildPlot(data.series, runs, { colors }, panel, data.range, plotWidth, data.groups),
     // plotWidth is left out: a resize asks again, and redraws with that answer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, runs, table, panel],
+    [data, runs, colors, panel],
   );
   useUPlot(box, plot, {
     panel,
@@ -119,7 +121,8 @@ interface DrawOpts {
   range: Range | undefined;
   answeredAt: number | undefined;
   zoomed: boolean;
-  onZoom: (r: Range) => void;
+  /** Zooms to a range, or back out with undefined. */
+  onZoom: (r: Range | undefined) => void;
 }
 
 /**
@@ -183,7 +186,7 @@ function useUPlot(
   );
 }
 
-function options(plot: Plot, o: DrawOpts, onZoom: (r: Range) => void): uPlot.Options {
+function options(plot: Plot, o: DrawOpts, onZoom: (r: Range | undefined) => void): uPlot.Options {
   const x = o.panel.x ?? "_step";
   const time = x === "_timestamp";
   return {
@@ -194,6 +197,13 @@ function options(plot: Plot, o: DrawOpts, onZoom: (r: Range) => void): uPlot.Opt
       drag: { x: true, y: false, setScale: false, dist: 6 },
       points: { size: 5 },
       focus: { prox: 16 },
+      // A double click zooms back out to the whole range, asked anew.
+      bind: {
+        dblclick: () => () => {
+          onZoom(undefined);
+          return null;
+        },
+      },
     },
     focus: { alpha: 0.35 },
     scales: {
