@@ -133,10 +133,20 @@ func readPlane(r *reader, plane []byte) {
 // than 1/64 of them to save: the low bytes of noisy values, where skipping
 // zstd halves the encoding time. It would miss a repeating pattern of
 // uniform bytes, which metrics do not log.
+//
+// Entropy is at most log2 of the number of distinct bytes, so a plane of at
+// most maxSkewed distinct bytes (log2 234 = 7.870 < 7.875 bits a byte) is
+// not random and needs no logarithm.
 func looksRandom(b []byte) bool {
-	var hist [256]int
-	for _, c := range b {
-		hist[c]++
+	hist := byteCounts(b)
+	distinct := 0
+	for _, c := range hist {
+		if c > 0 {
+			distinct++
+		}
+	}
+	if distinct <= maxSkewed {
+		return false
 	}
 	n := float64(len(b))
 	bits := 0.0
@@ -146,4 +156,28 @@ func looksRandom(b []byte) bool {
 		}
 	}
 	return bits/8 > n*(1-1.0/64)
+}
+
+// maxSkewed is the most distinct bytes of a plane that cannot look random.
+const maxSkewed = 234
+
+// byteCounts counts each byte value of b. Four tables let a run of equal
+// bytes, as in the high planes, update different counters in turn.
+func byteCounts(b []byte) [256]int {
+	var h [4][256]uint32
+	i := 0
+	for ; i+4 <= len(b); i += 4 {
+		h[0][b[i]]++
+		h[1][b[i+1]]++
+		h[2][b[i+2]]++
+		h[3][b[i+3]]++
+	}
+	for ; i < len(b); i++ {
+		h[0][b[i]]++
+	}
+	var hist [256]int
+	for c := range hist {
+		hist[c] = int(h[0][c] + h[1][c] + h[2][c] + h[3][c])
+	}
+	return hist
 }
