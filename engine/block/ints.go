@@ -78,39 +78,38 @@ func bestOrder(x []int64) int {
 		return max(len(x)-1, 0)
 	}
 	stride := max(1, len(x)/orderSample)
-	var mean [maxOrder + 1]float64
+	var m0, m1, m2 float64
 	k := 0
 	for i := 2; i < len(x); i += stride {
-		d := diffsAt(x, i)
-		for o := range d {
-			mean[o] += float64(d[o])
-		}
+		d0, d1, d2 := diffsAt(x, i)
+		m0 += float64(d0)
+		m1 += float64(d1)
+		m2 += float64(d2)
 		k++
 	}
-	var center [maxOrder + 1]int64
-	for o := range mean {
-		center[o] = int64(mean[o] / float64(k))
-	}
-	var cost [maxOrder + 1]int
+	c0, c1, c2 := int64(m0/float64(k)), int64(m1/float64(k)), int64(m2/float64(k))
+	var cost0, cost1, cost2 int
 	for i := 2; i < len(x); i += stride {
-		d := diffsAt(x, i)
-		for o := range d {
-			cost[o] += bits.Len64(zigzag(d[o] - center[o]))
-		}
+		d0, d1, d2 := diffsAt(x, i)
+		cost0 += bits.Len64(zigzag(d0 - c0))
+		cost1 += bits.Len64(zigzag(d1 - c1))
+		cost2 += bits.Len64(zigzag(d2 - c2))
 	}
-	best := 0
-	for d := 1; d <= maxOrder; d++ {
-		if cost[d] < cost[best] {
-			best = d
-		}
+	best, cost := 0, cost0
+	if cost1 < cost {
+		best, cost = 1, cost1
+	}
+	if cost2 < cost {
+		best = 2
 	}
 	return best
 }
 
 // diffsAt returns x[i] and its first and second differences at i >= 2.
-func diffsAt(x []int64, i int) [maxOrder + 1]int64 {
-	d1 := x[i] - x[i-1]
-	return [maxOrder + 1]int64{x[i], d1, d1 - (x[i-1] - x[i-2])}
+func diffsAt(x []int64, i int) (d0, d1, d2 int64) {
+	x0, x1, x2 := x[i-2], x[i-1], x[i]
+	d1 = x2 - x1
+	return x2, d1, d1 - (x1 - x0)
 }
 
 func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
