@@ -3,6 +3,7 @@ package block
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // An integer column stores n int64 values whose count the reader knows:
@@ -42,10 +43,12 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 		base = minInt(diffs)
 	}
 	u := s.uints(len(diffs))
+	var or uint64
 	for i, v := range diffs {
 		u[i] = uint64(v - base)
+		or |= u[i]
 	}
-	w := width(u)
+	w := (bits.Len64(or) + 7) / 8
 	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
 
 	head := len(dst)
@@ -122,21 +125,15 @@ func minInt(x []int64) int64 {
 	return m
 }
 
-// width is the number of bytes that hold the largest value of u.
-func width(u []uint64) int {
-	var or uint64
-	for _, v := range u {
-		or |= v
-	}
-	return (bits.Len64(or) + 7) / 8
-}
-
 // shuffle appends the w low bytes of every value of u, plane by plane.
 func shuffle(dst []byte, u []uint64, w int) []byte {
+	start, n := len(dst), len(u)
+	dst = slices.Grow(dst, n*w)[:start+n*w]
 	for p := 0; p < w; p++ {
+		plane := dst[start+p*n : start+(p+1)*n]
 		shift := 8 * p
-		for _, v := range u {
-			dst = append(dst, byte(v>>shift))
+		for i, v := range u {
+			plane[i] = byte(v >> shift)
 		}
 	}
 	return dst
