@@ -70,8 +70,13 @@ func appendPlanes(dst, planes []byte, n int, s *scratch) ([]byte, int) {
 	if n < minZstd {
 		return append(dst, planes...), packRaw
 	}
-	start := len(dst)
-	for p := 0; p < len(planes)/n; p++ {
+	start, w := len(dst), len(planes)/n
+	for p := 0; p < w; p++ {
+		// Every plane left takes at least its length byte: once that
+		// reaches the raw size, the column goes raw and zstd is spared.
+		if len(dst)-start+w-p >= len(planes) {
+			return append(dst[:start], planes...), packRaw
+		}
 		dst = appendPlane(dst, planes[p*n:(p+1)*n], s)
 	}
 	if len(dst)-start >= len(planes) {
