@@ -8,7 +8,7 @@ UI_DIR    := server/ui
 GOLANGCI  ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 PYTHON    ?= python3
 
-.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench bench-query fuzz clean
+.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench bench-engine bench-query fuzz clean
 
 all: build
 
@@ -54,6 +54,10 @@ py-test: build
 bench: build
 	cd bench && $(GO) run ./cmd/sextant-bench
 	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
+
+# bench-engine runs the store's Go benchmarks (Append, Runs, Scan, Read).
+bench-engine:
+	$(GO) test ./engine -run XXX -bench '^BenchmarkAppend$$|Runs|Scan|Read' -benchtime 300x
 
 # bench-query runs the query layer's Go benchmarks (M4 from summaries,
 # filtering and sorting 100,000 runs).
