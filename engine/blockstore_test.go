@@ -130,7 +130,11 @@ func TestBadgerBlockStore(t *testing.T) {
 
 	list := func(prefix string) []string {
 		var keys []string
-		if err := s.List(prefix, func(k string) error { keys = append(keys, k); return nil }); err != nil {
+		err := s.List(prefix, func(k string) error {
+			keys = append(keys, k)
+			return nil
+		})
+		if err != nil {
 			t.Fatalf("List(%q): %v", prefix, err)
 		}
 		return keys
