@@ -7,6 +7,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"sync"
 
@@ -35,13 +36,13 @@ func (s *Server) appendHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	format, err := historyFormat(c.GetHeader("Content-Type"))
-	if err != nil {
-		return err
-	}
 	body := bodies.Get().(*bytes.Buffer)
 	defer bodies.Put(body)
 	if err := s.readBody(c.Request, body); err != nil {
+		return err
+	}
+	format, err := historyFormat(c.GetHeader("Content-Type"), body.Bytes())
+	if err != nil {
 		return err
 	}
 	parser := parsers.Get().(*ingest.Parser)
@@ -67,10 +68,13 @@ func (s *Server) appendHistory(c *gin.Context) error {
 }
 
 // historyFormat picks the framing from the Content-Type: NDJSON for
-// application/x-ndjson (and its aliases), JSON otherwise.
-func historyFormat(contentType string) (ingest.Format, error) {
+// application/x-ndjson (and its aliases), JSON for application/json. A
+// body sent without a type of its own (none, text/plain, octet-stream, or
+// the form type curl -d sends) is told by its start: {"rows": or [ is
+// JSON, anything else NDJSON. Other types answer 400.
+func historyFormat(contentType string, body []byte) (ingest.Format, error) {
 	if contentType == "" {
-		return ingest.FormatJSON, nil
+		return sniffFormat(body), nil
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
@@ -80,11 +84,23 @@ func historyFormat(contentType string) (ingest.Format, error) {
 	case "application/x-ndjson", "application/ndjson", "application/jsonl",
 		"application/x-jsonlines", "application/jsonlines":
 		return ingest.FormatNDJSON, nil
-	case "application/json", "text/plain":
+	case "application/json":
 		return ingest.FormatJSON, nil
+	case "text/plain", "application/octet-stream", "application/x-www-form-urlencoded":
+		return sniffFormat(body), nil
 	}
 	return 0, errInvalid("content-type: %q: want application/json or "+
 		"application/x-ndjson", mt)
+}
+
+// firstRows matches the start of {"rows": ...} after white space.
+var firstRows = regexp.MustCompile(`^\s*(\[|\{\s*"rows"\s*:)`)
+
+func sniffFormat(body []byte) ingest.Format {
+	if firstRows.Match(body) {
+		return ingest.FormatJSON
+	}
+	return ingest.FormatNDJSON
 }
 
 // readBody reads the request body, gunzipped when its Content-Encoding is

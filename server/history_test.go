@@ -186,3 +186,33 @@ func TestHistoryRateLimit(t *testing.T) {
 		t.Errorf("series after a refused batch: %d, want %d", len(keys), 2+15)
 	}
 }
+
+// TestHistoryFormatWithoutType checks that a body sent without a type of
+// its own (as curl -d sends it) is read by its start.
+func TestHistoryFormatWithoutType(t *testing.T) {
+	e := newCastEnv(t, Config{})
+	tests := []struct {
+		name, ctype, body string
+		rows              int
+	}{
+		{"json, form type", "application/x-www-form-urlencoded",
+			`{"rows":[{"_step":0,"a":1},{"_step":1,"a":2}]}`, 2},
+		{"json, no type", "", ` {"rows":[{"_step":2,"a":1}]}`, 1},
+		{"ndjson, no type", "", ndjson(`{"_step":3,"a":1}`, `{"_step":4,"a":1}`), 2},
+		{"ndjson, text/plain", "text/plain", ndjson(`{"a":1}`), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hdr []string
+			if tt.ctype != "" {
+				hdr = []string{"Content-Type", tt.ctype}
+			}
+			res := e.do("member", "POST", historyPath, tt.body, hdr...)
+			want := fmt.Sprintf(`"rows":%d`, tt.rows)
+			if res.status != 200 || !strings.Contains(string(res.body), want) {
+				t.Errorf("POST history %q as %q = %d %s, want 200 with %s", tt.body, tt.ctype,
+					res.status, res.body, want)
+			}
+		})
+	}
+}

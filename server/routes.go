@@ -42,11 +42,26 @@ func (s *Server) routes() *gin.Engine {
 	s.registerUI(r)
 
 	r.NoRoute(s.noRoute)
-	r.NoMethod(s.handle(func(c *gin.Context) error {
-		return newError(http.StatusMethodNotAllowed, "method_not_allowed",
-			"%s %s: method not allowed", c.Request.Method, c.Request.URL.Path)
-	}))
+	r.NoMethod(s.handle(s.noMethod))
 	return r
+}
+
+// noMethod answers a path that exists with a method it does not take:
+// 405 for a caller who holds a key. Under /api/v1/shared/ a token grants
+// its report and nothing else, so every other method answers 404 there;
+// elsewhere under /api/v1 the key is checked first, as on every route.
+func (s *Server) noMethod(c *gin.Context) error {
+	path := c.Request.URL.Path
+	if strings.HasPrefix(path, "/api/v1/shared/") {
+		return errNotFound("%s %s: no such share route", c.Request.Method, path)
+	}
+	if strings.HasPrefix(path, "/api/v1/") {
+		if _, err := s.authenticate(c.Request); err != nil {
+			return err
+		}
+	}
+	return newError(http.StatusMethodNotAllowed, "method_not_allowed",
+		"%s %s: method not allowed", c.Request.Method, path)
 }
 
 // noRoute answers paths that match no route: JSON 404 under the APIs, the

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,8 +175,22 @@ func (c *contract) errors(t *testing.T) {
 	wantError(t, "GET unknown project", c.call(c.admin, "GET",
 		"/api/v1/projects/none/runs", "", ""), 404)
 	wantError(t, "GET unknown path", c.call(c.admin, "GET", "/api/v1/nowhere", "", ""), 404)
-	// 403, 409, 413, 429 and 503 are met in the sections below and in the
-	// rate-limit and shutdown tests.
+	for _, tc := range []struct{ path, body, field string }{
+		{"/api/v1/users", `{}`, "name"},
+		{"/api/v1/users", `{"name":"a b"}`, "name"},
+		{"/api/v1/teams", `{"name":""}`, "name"},
+		{"/api/v1/projects", `{"name":""}`, "name"},
+		{"/api/v1/projects", `{"name":"a/b"}`, "name"},
+		{"/api/v1/projects", `{"name":"p","team":5}`, "team"},
+	} {
+		wantError(t, "POST "+tc.path+" "+tc.body, c.call(c.admin, "POST", tc.path,
+			"application/json", tc.body), 400, tc.field)
+	}
+	big := `{"name":"big","pad":"` + strings.Repeat("x", 9<<20) + `"}`
+	wantError(t, "POST /api/v1/projects with a 9 MiB body", c.call(c.admin, "POST",
+		"/api/v1/projects", "application/json", big), 413)
+	// 403 and 409 are met in the sections below, 429 in
+	// TestContractRateLimit, 503 in TestServeEnvKeyAndCleanShutdown.
 }
 
 func (c *contract) access(t *testing.T) {
@@ -207,6 +222,12 @@ func (c *contract) access(t *testing.T) {
 	wantError(t, "POST members by a non-admin of the team", c.call(c.bob, "POST",
 		"/api/v1/teams/vision/members", "application/json", `{"user":"bob"}`), 403)
 	c.json(t, c.ana, "POST", "/api/v1/teams/vision/members", `{"user":"bob"}`, 201, nil)
+	wantError(t, "POST members without user", c.call(c.ana, "POST",
+		"/api/v1/teams/vision/members", "application/json", `{}`), 400, "user")
+	wantError(t, "POST members of an unknown user", c.call(c.ana, "POST",
+		"/api/v1/teams/vision/members", "application/json", `{"user":"nobody"}`), 404)
+	wantError(t, "POST members of an unknown team", c.call(c.ana, "POST",
+		"/api/v1/teams/none/members", "application/json", `{"user":"bob"}`), 404)
 	wantError(t, "POST members by a member who is no team admin", c.call(c.bob, "POST",
 		"/api/v1/teams/vision/members", "application/json", `{"user":"eve"}`), 403)
 
@@ -256,6 +277,10 @@ func (c *contract) runs(t *testing.T) {
 	}
 	wantError(t, "POST runs with an existing id", c.call(c.ana, "POST", base,
 		"application/json", `{"id":"r1"}`), 409)
+	wantError(t, "POST runs with a bad id", c.call(c.ana, "POST", base,
+		"application/json", `{"id":"a b"}`), 400, "id")
+	wantError(t, "POST runs with tags of the wrong type", c.call(c.ana, "POST", base,
+		"application/json", `{"tags":"a"}`), 400, "tags")
 
 	c.json(t, c.bob, "PATCH", base+"/r1", `{"name":"renamed","group":"g2","tags":["c"],
 		"notes":"m","state":"finished","config":{"opt":{"beta":0.9},"bs":32}}`, 200, &run)
@@ -326,6 +351,19 @@ func (c *contract) historyPost(t *testing.T) {
 		!strings.Contains(string(r.body), `"points":3`) {
 		t.Errorf("POST history NDJSON = %d %s, want rows 2 points 3", r.status, r.body)
 	}
+	// The bare tokens in a JSON document too, and a body sent as curl -d
+	// sends it, with a form type.
+	r = c.call(c.ana, "POST", path, "application/x-www-form-urlencoded",
+		`{"rows":[{"_step":12,"d":NaN,"e":-Infinity}]}`)
+	if r.status != 200 || !strings.Contains(string(r.body), `"points":2`) {
+		t.Errorf("POST history JSON with bare tokens, form type = %d %s, want points 2",
+			r.status, r.body)
+	}
+	if h := c.getHistory(t, "mnist", "h", "?keys=d,e"); h.column("d")+h.column("e") !=
+		`"NaN""-Infinity"` {
+		t.Errorf("history d, e = %s %s, want NaN and -Infinity", h.column("d"),
+			h.column("e"))
+	}
 	h := c.getHistory(t, "mnist", "h", "?keys=a,b")
 	if fmt.Sprint(h.Steps) != "[0 1 5 6 10 11]" {
 		t.Errorf("history steps = %v, want [0 1 5 6 10 11] (absent _step is last+1)", h.Steps)
@@ -378,6 +416,8 @@ func (c *contract) badHistory(t *testing.T, path string) {
 			`{"rows":[{"_step":100,"z":1},{"_step":-1,"z":1}]}`, "_step"},
 		{"fractional step", "application/json",
 			`{"rows":[{"_step":100,"z":1},{"_step":1.5,"z":1}]}`, "_step"},
+		{"boolean step", "application/json",
+			`{"rows":[{"_step":100,"z":1},{"_step":true,"z":1}]}`, "_step"},
 		{"string step", "application/json",
 			`{"rows":[{"_step":100,"z":1},{"_step":"3","z":1}]}`, "_step"},
 		{"empty key", "application/json", `{"rows":[{"_step":100,"z":1},{"":1}]}`, "key"},
@@ -396,6 +436,12 @@ func (c *contract) badHistory(t *testing.T, path string) {
 		r := c.call(c.ana, "POST", path, tc.ctype, tc.body)
 		wantError(t, "POST history "+tc.name, r, 400, tc.names)
 	}
+	rows := strings.Repeat(`{"_step":100,"z":1}`+"\n", 100_001)
+	wantError(t, "POST history of 100,001 rows", c.call(c.ana, "POST", path,
+		"application/x-ndjson", rows), 413, "rows")
+	wantError(t, "POST history to an unknown run", c.call(c.ana, "POST",
+		"/api/v1/projects/mnist/runs/none/history", "application/json",
+		`{"rows":[{"z":1}]}`), 404)
 	h := c.getHistory(t, "mnist", "h", "?keys=z")
 	if len(h.Steps) != 0 {
 		t.Errorf("refused batches stored steps %v of key z", h.Steps)
@@ -660,8 +706,9 @@ func (c *contract) workspaces(t *testing.T) {
 		"application/json", fmt.Sprintf(`{"revision":%d,"spec":%s}`, w.Revision,
 			specNamed("Ana"))), 403)
 	c.json(t, c.ana, "GET", base+"/me", "", 200, &w)
+	rev = w.Revision
 	c.json(t, c.ana, "POST", base+"/me/copy", `{"from":"bob"}`, 200, &w)
-	if w.Owner != "ana" || !strings.HasPrefix(w.sections(), "Bob1") {
+	if w.Owner != "ana" || !strings.HasPrefix(w.sections(), "Bob1") || w.Revision != rev+1 {
 		t.Errorf("copy from bob = %+v, want ana's workspace with Bob1", w)
 	}
 	c.json(t, c.ana, "POST", base+"/me/undo", "", 200, &w)
@@ -761,6 +808,14 @@ func (c *contract) reports(t *testing.T) {
 		t.Errorf("shared chart of a run outside the report = %d %s", r.status, r.body)
 	}
 
+	for _, m := range []string{"DELETE", "PUT", "PATCH"} {
+		r := c.call(sh.Token, m, shared, "application/json", "{}")
+		if r.status != 401 && r.status != 404 {
+			t.Errorf("%s %s = %d, want 401 or 404", m, shared, r.status)
+		}
+	}
+	c.staticReport(t)
+
 	r = c.call(c.ana, "DELETE", base+"/"+id+"/share/"+sh.Token, "", "")
 	if r.status != 200 && r.status != 204 {
 		t.Errorf("DELETE share = %d %s", r.status, r.body)
@@ -798,5 +853,62 @@ func (c *contract) restart(t *testing.T) {
 		`{"runs":["big"],"keys":["v"],"width":10}`, 200, &ans)
 	if len(ans.Series) != 1 || ans.Series[0].Count != 500_001 {
 		t.Errorf("big run after restart: %+v, want count 500001", ans.Series)
+	}
+}
+
+// staticReport checks that a static report keeps the data it showed when
+// it was saved, through its share link too.
+func (c *contract) staticReport(t *testing.T) {
+	const base = "/api/v1/projects/charts/reports"
+	var rep struct{ ID string }
+	c.json(t, c.ana, "POST", base, `{"title":"S","mode":"static","blocks":[
+		{"type":"panels","name":"S","runs":{"ids":["c2"]},
+		 "panels":[{"id":"p","kind":"line","keys":["loss"]}]}]}`, 201, &rep)
+	var sh struct{ Token string }
+	c.json(t, c.ana, "POST", base+"/"+rep.ID+"/share", "", 201, &sh)
+	c.json(t, c.ana, "POST", "/api/v1/projects/charts/runs/c2/history",
+		`{"rows":[{"_step":5000,"loss":1}]}`, 200, nil)
+
+	var ans chartAnswer
+	c.json(t, "", "POST", "/api/v1/shared/"+sh.Token+"/charts",
+		`{"runs":["c2"],"keys":["loss"],"width":10}`, 200, &ans)
+	if len(ans.Series) != 1 || ans.XMax == nil || *ans.XMax != 1499 ||
+		ans.Series[0].Count != 1467 {
+		t.Errorf("static report's chart after a new point: %+v, want x_max 1499, count 1467",
+			ans)
+	}
+}
+
+// TestContractRateLimit checks 429 with Retry-After, on a server started
+// with a small ingest budget: the refused batch stores nothing.
+func TestContractRateLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary; skipped with -short")
+	}
+	const key = "rate-admin-key"
+	p := startServeArgs(t, t.TempDir(), []string{"--ingest-rate", "100"},
+		"SEXTANT_ADMIN_KEY="+key)
+	defer p.kill()
+	c := &contract{t: t, p: p, admin: key, ana: key}
+	c.json(t, key, "POST", "/api/v1/projects", `{"name":"p"}`, 201, nil)
+	c.json(t, key, "POST", "/api/v1/projects/p/runs", `{"id":"r"}`, 201, nil)
+	batch := func(from int) string {
+		rows := make([]string, 150)
+		for i := range rows {
+			rows[i] = fmt.Sprintf(`{"_step":%d,"a":1}`, from+i)
+		}
+		return strings.Join(rows, "\n")
+	}
+	const path = "/api/v1/projects/p/runs/r/history"
+	if r := c.call(key, "POST", path, "application/x-ndjson", batch(0)); r.status != 200 {
+		t.Fatalf("first batch = %d %s, want 200", r.status, r.body)
+	}
+	r := c.call(key, "POST", path, "application/x-ndjson", batch(150))
+	wantError(t, "second batch over the budget", r, 429)
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("429 Retry-After = %q, want a number of seconds", r.header.Get("Retry-After"))
+	}
+	if h := c.getHistory(t, "p", "r", "?keys=a"); len(h.Steps) != 150 {
+		t.Errorf("history after a refused batch: %d steps, want 150", len(h.Steps))
 	}
 }

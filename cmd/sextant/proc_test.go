@@ -48,12 +48,19 @@ var listenRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // to the environment, and waits until it listens.
 func startServe(t *testing.T, dir string, env ...string) *proc {
 	t.Helper()
+	return startServeArgs(t, dir, nil, env...)
+}
+
+// startServeArgs is startServe with more flags of "sextant serve".
+func startServeArgs(t *testing.T, dir string, flags []string, env ...string) *proc {
+	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &proc{t: t, done: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	args := append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, flags...)
+	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()

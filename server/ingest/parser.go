@@ -290,13 +290,14 @@ func (p *Parser) parseStep() error {
 func (p *Parser) parseTime() error {
 	sc := &p.sc
 	start := sc.pos
+	boolean := sc.peek() == 't' || sc.peek() == 'f'
 	v, kind, err := sc.value()
 	switch {
 	case err != nil:
 		return p.syntax(err)
 	case kind == kindNull:
 		return nil
-	case kind != kindNumber || math.IsNaN(v) || math.IsInf(v, 0):
+	case boolean || kind != kindNumber || math.IsNaN(v) || math.IsInf(v, 0):
 		return p.errorf(engine.KeyTimestamp, "%.40s: want a finite number of seconds",
 			sc.data[start:sc.pos])
 	}

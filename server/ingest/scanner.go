@@ -268,10 +268,16 @@ func isNumberByte(c byte) bool {
 }
 
 // step reads a _step value: null, or an integer >= 0 (written plainly or
-// as an integral number such as 1e3).
+// as an integral number such as 1e3); a boolean is refused.
 func (sc *scanner) step() (int64, kind, error) {
-	if sc.peek() == 'n' {
+	switch sc.peek() {
+	case 'n':
 		return 0, kindNull, sc.literal("null")
+	case 't', 'f':
+		if _, _, err := sc.value(); err != nil {
+			return 0, kindNumber, err
+		}
+		return 0, kindNumber, errors.New("boolean")
 	}
 	start := sc.pos
 	var n int64

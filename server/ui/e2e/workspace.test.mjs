@@ -320,6 +320,32 @@ describe("workspace", () => {
     assert.equal(await tip.locator(".tip-row").count(), 6);
   });
 
+  test("a running run's new points reach the table and the charts", async () => {
+    const runs = await api(srv.base, srv.adminKey, "GET", `/projects/${project}/runs`);
+    assert.equal(runs.runs.find((r) => r.id === "run-3").state, "running");
+    const asked = page.waitForRequest((r) => r.url().endsWith("/charts"), { timeout: 15000 });
+    const rows = [{ _step: 400, "train/loss": 0.123, "train/acc": 0.9 }];
+    await api(srv.base, srv.adminKey, "POST", `/projects/${project}/runs/run-3/history`, { rows });
+    await asked;
+    await waitFor(
+      async () => (await page.locator('[data-run="run-3"]').textContent()).includes("0.123"),
+      15000,
+      "run-3's new train/loss in the table",
+    );
+  });
+
+  test("chosen columns are stored", async () => {
+    await page.getByRole("button", { name: "Columns" }).click();
+    await page.getByRole("checkbox", { name: "run author" }).check();
+    await page.keyboard.press("Escape");
+    await waitFor(
+      async () => (await me()).spec.runs.columns?.includes("author"),
+      5000,
+      "column stored",
+    );
+    await page.locator(".head-cell", { hasText: /^author$/ }).waitFor();
+  });
+
   test("a save over a newer revision is refused, reloaded and told", async () => {
     const w = await me();
     await api(srv.base, srv.adminKey, "PUT", `/projects/${project}/workspaces/me`, {

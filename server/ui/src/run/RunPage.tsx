@@ -78,7 +78,7 @@ export function RunPage({ project, run: id }: { project: string; run: string }) 
           </span>
         </div>
         <RunEditor project={project} run={run} onSaved={setRun} />
-        <RunDetails run={run} />
+        <RunDetails run={run} withNotes={false} />
         {sectionsOf(keys).map(([name, ks]) => (
           <section key={name} className="ws-section">
             <div className="section-head">
@@ -144,6 +144,13 @@ function RunEditor(props: { project: string; run: Run; onSaved: (r: Run) => void
           className="markdown"
           dangerouslySetInnerHTML={{ __html: renderMarkdown(run.notes || "_No notes._") }}
         />
+        <p>
+          {(run.tags ?? []).map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ))}
+        </p>
       </div>
     );
   }

@@ -3,13 +3,13 @@ import { toNumber } from "../panels/line/data";
 import { configLeaves, formatNumber } from "./columns";
 import { cellOf } from "./columns";
 
-/** RunDetails shows a run's notes, config and summary under its row. */
-export function RunDetails({ run }: { run: Run }) {
+/** RunDetails shows a run's notes, config and summary; withNotes false leaves notes to the caller. */
+export function RunDetails({ run, withNotes = true }: { run: Run; withNotes?: boolean }) {
   const config = configLeaves(run.config);
   const summary = Object.entries(run.summary ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return (
     <div className="run-details" data-testid={`details-${run.id}`}>
-      <div>
+      <div hidden={!withNotes}>
         <h4>Notes</h4>
         <p className="notes">{run.notes || <span className="muted">No notes.</span>}</p>
         {run.tags && run.tags.length > 0 ? (
