@@ -253,6 +253,15 @@ func (c *contract) access(t *testing.T) {
 		"/api/v1/projects/pub/runs/r/history", "application/json",
 		`{"rows":[{"a":1}]}`), 403)
 	c.json(t, c.eve, "POST", "/api/v1/projects", `{"name":"own"}`, 201, nil)
+	var list struct {
+		Projects []struct{ Name string } `json:"projects"`
+	}
+	c.json(t, c.eve, "GET", "/api/v1/projects", "", 200, &list)
+	names := fmt.Sprint(list.Projects)
+	if !strings.Contains(names, "pub") || !strings.Contains(names, "own") ||
+		strings.Contains(names, "mnist") {
+		t.Errorf("eve's GET /api/v1/projects = %s, want pub and own, not mnist", names)
+	}
 	wantError(t, "bob reads eve's private project", c.call(c.bob, "GET",
 		"/api/v1/projects/own/runs", "", ""), 403)
 	wantError(t, "POST /api/v1/projects twice", c.call(c.eve, "POST", "/api/v1/projects",
