@@ -51,6 +51,9 @@ func makeChartRuns() chartData {
 			if step%2 == 0 && id == "c1" {
 				r["x2"][step] = float64(step)*1.5 + 0.25
 			}
+			if step == 1000 && id == "c1" {
+				r["x2"][step] = math.NaN() // no x: outside every range
+			}
 			r["_timestamp"][step] = 1.7e9 + float64(step)*0.25 + rng.Float64()*0.2
 		}
 	}
@@ -151,7 +154,7 @@ func (r chartRun) points(key, x string) []m4Point {
 		if x != "_step" {
 			xv, ok = r[x][step]
 		}
-		if ok {
+		if ok && !math.IsNaN(xv) {
 			out = append(out, m4Point{x: xv, y: y, step: step})
 		}
 	}
@@ -178,7 +181,7 @@ func cmpFloat(a, b float64) int {
 func bruteM4(pts []m4Point, xMin, xMax float64, width int) (xs, ys []float64, count int) {
 	cols := map[int][]m4Point{}
 	for _, p := range pts {
-		if p.x < xMin || p.x > xMax || math.IsNaN(p.y) || math.IsInf(p.y, 0) {
+		if !(p.x >= xMin && p.x <= xMax) || math.IsNaN(p.y) || math.IsInf(p.y, 0) {
 			continue
 		}
 		count++
@@ -251,7 +254,9 @@ func (c *contract) chartsAlong(t *testing.T, data chartData, x string) {
 	for _, id := range []string{"c1", "c2"} {
 		for _, k := range []string{"loss", "acc"} {
 			for _, p := range data[id].points(k, x) {
-				lo, hi = min(lo, p.x), max(hi, p.x)
+				if !math.IsNaN(p.x) {
+					lo, hi = min(lo, p.x), max(hi, p.x)
+				}
 			}
 		}
 	}

@@ -154,8 +154,10 @@ func (c *contract) start(t *testing.T) {
 		"", ""), 401)
 	wantError(t, "GET /api/v1/projects with a wrong key", c.call("nope", "GET",
 		"/api/v1/projects", "", ""), 401)
-	if r := c.call(c.admin, "GET", "/api/v1/projects", "", ""); r.status != 200 {
-		t.Errorf("GET /api/v1/projects as admin = %d %s, want 200", r.status, r.body)
+	var me struct{ Name string }
+	c.json(t, c.admin, "GET", "/api/v1/me", "", 200, &me)
+	if me.Name != "admin" {
+		t.Errorf("GET /api/v1/me with the admin key: name %q, want admin", me.Name)
 	}
 	if r := c.call("", "GET", "/api/v1/openapi.json", "", ""); r.status != 200 ||
 		!json.Valid(r.body) {
@@ -253,6 +255,15 @@ func (c *contract) access(t *testing.T) {
 		"/api/v1/projects/pub/runs/r/history", "application/json",
 		`{"rows":[{"a":1}]}`), 403)
 	c.json(t, c.eve, "POST", "/api/v1/projects", `{"name":"own"}`, 201, nil)
+	var list struct {
+		Projects []struct{ Name string } `json:"projects"`
+	}
+	c.json(t, c.eve, "GET", "/api/v1/projects", "", 200, &list)
+	names := fmt.Sprint(list.Projects)
+	if !strings.Contains(names, "pub") || !strings.Contains(names, "own") ||
+		strings.Contains(names, "mnist") {
+		t.Errorf("eve's GET /api/v1/projects = %s, want pub and own, not mnist", names)
+	}
 	wantError(t, "bob reads eve's private project", c.call(c.bob, "GET",
 		"/api/v1/projects/own/runs", "", ""), 403)
 	wantError(t, "POST /api/v1/projects twice", c.call(c.eve, "POST", "/api/v1/projects",
@@ -853,6 +864,20 @@ func (c *contract) restart(t *testing.T) {
 		`{"runs":["big"],"keys":["v"],"width":10}`, 200, &ans)
 	if len(ans.Series) != 1 || ans.Series[0].Count != 500_001 {
 		t.Errorf("big run after restart: %+v, want count 500001", ans.Series)
+	}
+
+	// SIGINT shuts down as cleanly as SIGTERM.
+	c.json(t, c.ana, "POST", "/api/v1/projects/mnist/runs/h/history",
+		`{"rows":[{"_step":40,"a":4}]}`, 200, nil)
+	if err := c.p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-c.p.done; err != nil {
+		t.Fatalf("SIGINT: exit %v\n%s", err, c.p.logText())
+	}
+	c.p = startServe(t, c.dir, "SEXTANT_ADMIN_KEY=")
+	if h := c.getHistory(t, "mnist", "h", "?keys=a&min_step=40"); h.column("a") != "4" {
+		t.Errorf("point acknowledged before SIGINT, after restart: %s, want 4", h.column("a"))
 	}
 }
 
