@@ -66,6 +66,10 @@ type Options struct {
 	// WALSegmentBytes rotates a write-ahead log segment past this size
 	// (default 64 MiB).
 	WALSegmentBytes int64
+	// BlockStore holds the bytes of sealed blocks (default: the engine's
+	// Badger database, NewBadgerBlockStore). It must hold the same blocks
+	// at every Open of the same Dir.
+	BlockStore BlockStore
 }
 
 // Project is a named collection of runs, owned by a user or a team.

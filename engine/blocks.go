@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"sync"
 
@@ -14,12 +15,12 @@ import (
 )
 
 // summaryVersion starts every summary value; see docs/format/keys.md.
-const summaryVersion = 1
-
-// TODO: reach blocks through a block-store interface (put, get, list and
-// delete by key), as docs/architecture.md plans for object storage; seal
-// rounds now write blocks in the Badger transactions of their summaries,
-// under keys that a rewrite reuses, so they are not yet immutable objects.
+// Version 1 values, written before blocks had ids, name a block key
+// without one.
+const (
+	summaryVersion   = 2
+	summaryVersionV1 = 1
+)
 
 // blockRef is what the engine keeps in memory about a sealed block.
 type blockRef struct {
@@ -28,22 +29,57 @@ type blockRef struct {
 	// hash is the xxhash of the encoded block. Decoded blocks are cached
 	// under it, so a rewritten block never meets a stale cache entry.
 	hash uint64
+	// id tells this block from every other block that started at minStep,
+	// so that a rewrite never reuses a block key; 0 in blocks sealed before
+	// ids existed, whose key has no id.
+	id uint64
+}
+
+// blockKey returns the BlockStore key of a sealed block of a series.
+func blockKey(rs *runState, key string, ref blockRef) string {
+	k := seriesKey(prefixBlock, rs.project, rs.id, key, ref.minStep)
+	if ref.id != 0 {
+		k = binary.BigEndian.AppendUint64(k, ref.id)
+	}
+	return string(k)
+}
+
+// newBlockID returns a random nonzero block id.
+func newBlockID() uint64 {
+	for {
+		if id := rand.Uint64(); id != 0 {
+			return id
+		}
+	}
 }
 
 // encodeSummaryValue returns the summary value of a block: version, hash
-// of the encoded block (8 bytes little-endian), then the summary as
-// block.AppendSummary writes it.
-func encodeSummaryValue(hash uint64, st block.Stats, pyr []block.Bucket) []byte {
-	v := binary.LittleEndian.AppendUint64([]byte{summaryVersion}, hash)
+// of the encoded block and block id (8 bytes little-endian each), then the
+// summary as block.AppendSummary writes it.
+func encodeSummaryValue(ref blockRef, st block.Stats, pyr []block.Bucket) []byte {
+	v := binary.LittleEndian.AppendUint64([]byte{summaryVersion}, ref.hash)
+	v = binary.LittleEndian.AppendUint64(v, ref.id)
 	return block.AppendSummary(v, st, pyr)
 }
 
-func decodeSummaryValue(v []byte) (uint64, block.Stats, []block.Bucket, error) {
-	if len(v) < 9 || v[0] != summaryVersion {
-		return 0, block.Stats{}, nil, fmt.Errorf("decode summary header: %w", ErrCorrupt)
+// decodeSummaryValue returns the block a summary value describes and its
+// summary; it reads version 1 values too.
+func decodeSummaryValue(v []byte) (blockRef, block.Stats, []block.Bucket, error) {
+	n := 17
+	if len(v) > 0 && v[0] == summaryVersionV1 {
+		n = 9
 	}
-	st, pyr, err := block.DecodeSummary(v[9:])
-	return binary.LittleEndian.Uint64(v[1:]), st, pyr, err
+	if len(v) < n || (v[0] != summaryVersion && v[0] != summaryVersionV1) {
+		return blockRef{}, block.Stats{}, nil,
+			fmt.Errorf("decode summary header: %w", ErrCorrupt)
+	}
+	ref := blockRef{hash: binary.LittleEndian.Uint64(v[1:])}
+	if n == 17 {
+		ref.id = binary.LittleEndian.Uint64(v[9:])
+	}
+	st, pyr, err := block.DecodeSummary(v[n:])
+	ref.minStep, ref.maxStep, ref.count = st.MinStep, st.MaxStep, st.Count
+	return ref, st, pyr, err
 }
 
 // loadRefs reads the block list of a series from its summary keys.
@@ -55,8 +91,8 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			err := it.Item().Value(func(v []byte) error {
-				hash, st, _, err := decodeSummaryValue(v)
-				refs = append(refs, blockRef{st.MinStep, st.MaxStep, st.Count, hash})
+				ref, _, _, err := decodeSummaryValue(v)
+				refs = append(refs, ref)
 				return err
 			})
 			if err != nil {
@@ -72,17 +108,18 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 }
 
 // readBlock returns the points of a sealed block, through the cache.
-func (db *DB) readBlock(txn *badger.Txn, rs *runState, key string, ref blockRef) (Points, error) {
+func (db *DB) readBlock(rs *runState, key string, ref blockRef) (Points, error) {
 	dst := Points{Steps: make([]int64, 0, ref.count), Values: make([]float64, 0, ref.count)}
-	return db.appendBlock(dst, txn, rs, key, ref, math.MinInt64, math.MaxInt64)
+	return db.appendBlock(dst, rs, key, ref, math.MinInt64, math.MaxInt64)
 }
 
-// rawBufs holds buffers for the cache's copies of decoded blocks.
+// rawBufs holds buffers for the cache's copies of decoded blocks, and for
+// encoded blocks fetched from the BlockStore.
 var rawBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendBlock appends to dst the points of a sealed block with step in
 // [lo, hi], through the cache.
-func (db *DB) appendBlock(dst Points, txn *badger.Txn, rs *runState, key string,
+func (db *DB) appendBlock(dst Points, rs *runState, key string,
 	ref blockRef, lo, hi int64) (Points, error) {
 	buf := rawBufs.Get().(*[]byte)
 	defer rawBufs.Put(buf)
@@ -95,7 +132,7 @@ func (db *DB) appendBlock(dst Points, txn *badger.Txn, rs *runState, key string,
 	}
 
 	db.stats.cacheMisses.Add(1)
-	p, err := db.decodeBlock(txn, rs, key, ref)
+	p, err := db.decodeBlock(rs, key, ref)
 	if err != nil {
 		return dst, err
 	}
@@ -106,9 +143,13 @@ func (db *DB) appendBlock(dst Points, txn *badger.Txn, rs *runState, key string,
 	return dst, nil
 }
 
-func (db *DB) decodeBlock(txn *badger.Txn, rs *runState, key string, ref blockRef) (Points, error) {
-	item, err := txn.Get(seriesKey(prefixBlock, rs.project, rs.id, key, ref.minStep))
-	if errors.Is(err, badger.ErrKeyNotFound) {
+// decodeBlock fetches a sealed block from the BlockStore and decodes it.
+func (db *DB) decodeBlock(rs *runState, key string, ref blockRef) (Points, error) {
+	buf := rawBufs.Get().(*[]byte)
+	defer rawBufs.Put(buf)
+	var err error
+	*buf, err = db.blocks.Get((*buf)[:0], blockKey(rs, key, ref))
+	if errors.Is(err, ErrNotFound) {
 		return Points{}, fmt.Errorf("block %q@%d of %s/%s: missing: %w",
 			key, ref.minStep, rs.project, rs.id, ErrCorrupt)
 	}
@@ -116,12 +157,8 @@ func (db *DB) decodeBlock(txn *badger.Txn, rs *runState, key string, ref blockRe
 		return Points{}, fmt.Errorf("read block: %w", err)
 	}
 	var p Points
-	err = item.Value(func(v []byte) error {
-		var err error
-		p.Steps, p.Values, err = block.Decode(v, make([]int64, 0, ref.count),
-			make([]float64, 0, ref.count))
-		return err
-	})
+	p.Steps, p.Values, err = block.Decode(*buf, make([]int64, 0, ref.count),
+		make([]float64, 0, ref.count))
 	if err != nil || p.Len() != ref.count {
 		return Points{}, fmt.Errorf("decode block %q@%d of %s/%s: %w: %w",
 			key, ref.minStep, rs.project, rs.id, ErrCorrupt, err)

@@ -332,9 +332,10 @@ func (db *DB) Runs(project string) ([]*Run, error) {
 }
 
 // DeleteRun removes a run and all its history, freeing the space: its keys
-// are dropped from Badger's tables, not only marked deleted, and its
-// records in the write-ahead log are skipped from now on and removed with
-// their segments.
+// are dropped from Badger's tables, not only marked deleted, its blocks are
+// deleted from the BlockStore once no Scan reads them, and its records in
+// the write-ahead log are skipped from now on and removed with their
+// segments.
 func (db *DB) DeleteRun(project, id string) error {
 	if err := db.enter(); err != nil {
 		return err
@@ -354,8 +355,8 @@ func (db *DB) DeleteRun(project, id string) error {
 	defer rs.sealMu.Unlock()
 	db.forget(rs)
 
-	err = db.bdb.DropPrefix(runPrefix(prefixBlock, project, id),
-		runPrefix(prefixSummary, project, id), runPrefix(prefixKey, project, id))
+	err = db.bdb.DropPrefix(runPrefix(prefixSummary, project, id),
+		runPrefix(prefixKey, project, id))
 	if err != nil {
 		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
 	}
@@ -363,7 +364,44 @@ func (db *DB) DeleteRun(project, id string) error {
 	if err != nil {
 		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
 	}
+	if err := db.dropBlocks(rs); err != nil {
+		return fmt.Errorf("delete run %s/%s: %w", project, id, err)
+	}
 	return nil
+}
+
+// prefixDropper is a BlockStore that deletes every block under a prefix at
+// once and frees their space now, as Badger's DropPrefix does.
+type prefixDropper interface {
+	DropPrefix(prefix string) error
+}
+
+// dropBlocks deletes every block of a deleted run, after its summaries are
+// gone, so that no crash leaves a summary without its block. Blocks that
+// an open Scan may still read are retired instead, and go when it ends.
+// Views of a deleted run are no longer opened.
+func (db *DB) dropBlocks(rs *runState) error {
+	prefix := string(runPrefix(prefixBlock, rs.project, rs.id))
+	rs.mu.Lock()
+	reading := len(rs.views) > 0
+	rs.mu.Unlock()
+	if d, ok := db.blocks.(prefixDropper); ok && !reading {
+		return d.DropPrefix(prefix)
+	}
+
+	var keys []string
+	err := db.blocks.List(prefix,
+		func(key string) error {
+			keys = append(keys, key)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("list blocks: %w", err)
+	}
+	rs.mu.Lock()
+	rs.retire(keys)
+	rs.mu.Unlock()
+	return db.collect(rs)
 }
 
 // forget removes a run from the catalogue in memory.

@@ -29,9 +29,10 @@ const (
 // in one Badger database that the workspace and access layers share under
 // their own key prefixes (see docs/format/keys.md).
 type DB struct {
-	bdb   *badger.DB
-	opts  Options
-	cache *fastcache.Cache
+	bdb    *badger.DB
+	blocks BlockStore // the bytes of sealed blocks
+	opts   Options
+	cache  *fastcache.Cache
 
 	// createMu serializes changes to the catalogue's membership: creating
 	// projects and runs, deleting runs.
@@ -77,11 +78,15 @@ func Open(opts Options) (*DB, error) {
 	db := &DB{
 		bdb:      bdb,
 		opts:     opts,
+		blocks:   opts.BlockStore,
 		cache:    fastcache.New(opts.CacheBytes),
 		projects: make(map[string]*projectState),
 		segRuns:  make(map[int]map[*runState]uint64),
 		kick:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
+	}
+	if db.blocks == nil {
+		db.blocks = NewBadgerBlockStore(bdb)
 	}
 	if err := db.load(); err != nil {
 		return nil, errors.Join(err, bdb.Close())

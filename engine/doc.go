@@ -26,15 +26,20 @@
 //
 // # Format
 //
-// Badger keys all start with "e/"; docs/format/keys.md draws every key and
+// Engine keys all start with "e/"; docs/format/keys.md draws every key and
 // value, docs/format/wal.md the log, and docs/format/block.md the block and
-// summary encodings.
+// summary encodings. The catalogue and the summaries are in Badger; the
+// bytes of blocks are in a BlockStore (by default the same Badger), which
+// the engine reaches only through its interface: put, get, list, delete.
 //
 //	e/p/<project>                      project record (version, JSON)
 //	e/r/<project>/<run>                run record: metadata, summary, wal floor
 //	e/k/<project>/<run>/<key>          the run has series key (empty value)
-//	e/b/<project>/<run>/<key>\x00<minStep:8>  block (block.Encode)
-//	e/s/<project>/<run>/<key>\x00<minStep:8>  version, block hash, summary
+//	e/s/<project>/<run>/<key>\x00<minStep:8>  version, block hash and id, summary
+//	e/b/<project>/<run>/<key>\x00<minStep:8><id:8>  block (BlockStore)
+//
+// A block's id is random, so a rewritten block gets a new key and no key is
+// ever written twice: blocks are immutable objects.
 //
 // # Concurrency
 //
@@ -44,8 +49,9 @@
 // across I/O; runState.sealMu is held for writing by a seal round, UpdateRun
 // and DeleteRun (which therefore write the run record in order), and for
 // reading by a Scan while it takes its snapshot: the block list and a copy
-// of the head under runState.mu, plus a Badger read transaction, so the
-// chunks stay consistent after the locks are released.
+// of the head under runState.mu, plus a Badger read transaction for the
+// summaries, so the chunks stay consistent after the locks are released;
+// the blocks it lists stay in the BlockStore until it ends.
 //
 // Append applies a batch to the heads and writes its log record under
 // runState.mu (so a run's records are in the log in sequence order), then
@@ -64,7 +70,8 @@
 //     head the later write wins.
 //   - A run's wal floor is the sequence of the oldest batch with a point in
 //     a head. Run records are written only under runState.sealMu, a seal
-//     round's in the transaction after its blocks, so every batch below the
+//     round's in its last transaction, after its blocks are durable in the
+//     BlockStore and its summaries in Badger, so every batch below the
 //     floor a record carries is in durable blocks. Replay applies the
 //     records at or above it; a log segment is removed once it holds no
 //     such record.
@@ -73,4 +80,11 @@
 //     summary of the last acknowledged batch.
 //   - Decoded blocks are cached under the hash of their encoded bytes, so a
 //     rewritten block never meets a stale cache entry.
+//   - A summary names only a block that exists: a seal round puts its new
+//     blocks in the BlockStore, then writes the summaries and run record to
+//     Badger, then deletes the blocks it replaced. A crash between steps
+//     leaves at worst blocks that no summary names.
+//   - A replaced block is deleted only once every Scan that took its view
+//     before the replacement has ended (the run's retire epochs), since a
+//     BlockStore has no snapshots.
 package engine

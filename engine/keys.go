@@ -11,7 +11,7 @@ const (
 	prefixProject = "e/p/" // e/p/<project>: project record
 	prefixRun     = "e/r/" // e/r/<project>/<run>: run record
 	prefixKey     = "e/k/" // e/k/<project>/<run>/<key>: the run has series key
-	prefixBlock   = "e/b/" // e/b/<project>/<run>/<key> 0x00 <minStep>: block
+	prefixBlock   = "e/b/" // e/b/<project>/<run>/<key> 0x00 <minStep> <id>: block
 	prefixSummary = "e/s/" // e/s/<project>/<run>/<key> 0x00 <minStep>: summary
 )
 

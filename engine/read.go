@@ -68,7 +68,7 @@ func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, er
 	if err != nil {
 		return Points{}, err
 	}
-	defer v.txn.Discard()
+	defer v.close()
 
 	n := v.estimate()
 	out := Points{Steps: make([]int64, 0, n), Values: make([]float64, 0, n)}
@@ -110,12 +110,14 @@ func (db *DB) Scan(project, run, key string, minStep, maxStep int64,
 	if err != nil {
 		return err
 	}
-	defer v.txn.Discard()
+	defer v.close()
 	return v.scan(fn)
 }
 
 // seriesView is a consistent picture of a series for one Scan: its sealed
-// blocks, as of a Badger snapshot, and a copy of its head points in range.
+// blocks, whose summaries it reads from a Badger snapshot and whose bytes
+// the BlockStore keeps until the view is closed (see retire.go), and a copy
+// of its head points in range.
 type seriesView struct {
 	db     *DB
 	rs     *runState
@@ -124,6 +126,7 @@ type seriesView struct {
 	refs   []blockRef
 	head   Points
 	txn    *badger.Txn
+	epoch  uint64
 }
 
 func (db *DB) view(rs *runState, key string, lo, hi int64) (*seriesView, error) {
@@ -139,10 +142,17 @@ func (db *DB) view(rs *runState, key string, lo, hi int64) (*seriesView, error) 
 		return nil, fmt.Errorf("series %q of %s/%s: %w", key, rs.project, rs.id, ErrNotFound)
 	}
 	v := &seriesView{db: db, rs: rs, key: key, lo: lo, hi: hi,
-		refs: s.blocks, head: s.head.rangeCopy(lo, hi)}
+		refs: s.blocks, head: s.head.rangeCopy(lo, hi), epoch: rs.openView()}
 	rs.mu.Unlock()
 	v.txn = db.bdb.NewTransaction(false)
 	return v, nil
+}
+
+// close ends the view. Deleting the blocks it kept is best effort: a block
+// that fails to go stays queued for the next try.
+func (v *seriesView) close() {
+	v.txn.Discard()
+	_ = v.db.closeView(v.rs, v.epoch)
 }
 
 // estimate returns about how many points the view holds in its range: the
@@ -225,7 +235,7 @@ func splitAt(p Points, step int64) (Points, Points) {
 // of its territory if there are any.
 func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 	if patches.Len() > 0 {
-		old, err := v.db.readBlock(v.txn, v.rs, v.key, ref)
+		old, err := v.db.readBlock(v.rs, v.key, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -236,9 +246,9 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 		return nil, err
 	}
 	return &Chunk{Stats: st, Pyramid: pyr,
-		load: func() (Points, error) { return v.db.readBlock(v.txn, v.rs, v.key, ref) },
+		load: func() (Points, error) { return v.db.readBlock(v.rs, v.key, ref) },
 		appendTo: func(dst Points, lo, hi int64) (Points, error) {
-			return v.db.appendBlock(dst, v.txn, v.rs, v.key, ref, lo, hi)
+			return v.db.appendBlock(dst, v.rs, v.key, ref, lo, hi)
 		},
 	}, nil
 }

@@ -33,6 +33,12 @@ type runState struct {
 	// incarnation tells this run from an earlier run of the same id that
 	// was deleted, whose write-ahead records may still be in the log.
 	incarnation uint64
+	// epoch counts retirements of sealed blocks; views counts the open
+	// views of each epoch, and retired holds the blocks they may still
+	// read (see retire.go).
+	epoch   uint64
+	views   map[uint64]int
+	retired []retiredBlock
 
 	// snap caches the Run snapshot handed to readers; nil when stale.
 	snap atomic.Pointer[Run]

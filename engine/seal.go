@@ -34,8 +34,10 @@ type sealJob struct {
 	s      *series
 	pts    Points
 	minSeq uint64
-	refs   []blockRef // the series' blocks once the job is written
-	writes []write
+	refs   []blockRef    // the series' blocks once the job is written
+	puts   []StoredBlock // new blocks, for the BlockStore
+	old    []string      // BlockStore keys of the blocks it replaces
+	writes []write       // summaries, for Badger
 	size   int
 }
 
@@ -91,6 +93,7 @@ func (db *DB) sealRun(rs *runState, mode sealMode, before uint64) error {
 	rs.mu.Lock()
 	for _, j := range r.jobs {
 		j.s.blocks = j.refs
+		rs.retire(j.old)
 	}
 	rs.walFloor = r.floor
 	rs.mu.Unlock()
@@ -99,6 +102,9 @@ func (db *DB) sealRun(rs *runState, mode sealMode, before uint64) error {
 	}
 	db.stats.sealRounds.Add(1)
 	db.kickSealer()
+	// The round is durable: a retired block that fails to go now stays
+	// queued, and the next round or closing view tries again.
+	_ = db.collect(rs)
 	return nil
 }
 
@@ -202,14 +208,24 @@ func (db *DB) restoreHeads(rs *runState, r sealRound) {
 	}
 }
 
-// writeSeal plans every job and writes the series keys, the blocks, then
-// the run record with its new wal floor, in that order: a crash in between
-// leaves blocks whose points replay again from the log, harmlessly, and
-// never a block of a series that Open would not know.
+// writeSeal plans every job, then writes the new blocks to the BlockStore,
+// then the series keys, the summaries and the run record with its new wal
+// floor to Badger, in that order: a crash in between leaves blocks that no
+// summary names, or blocks whose points replay again from the log,
+// harmlessly, and never a summary of a missing block or a block of a
+// series that Open would not know. The blocks the round replaces are
+// deleted after it, by sealRun.
 func (db *DB) writeSeal(rs *runState, r sealRound) error {
 	jobs := r.jobs
 	if err := db.planJobs(rs, jobs); err != nil {
 		return err
+	}
+	var puts []StoredBlock
+	for _, j := range jobs {
+		puts = append(puts, j.puts...)
+	}
+	if err := db.blocks.Put(puts); err != nil {
+		return fmt.Errorf("put blocks: %w", err)
 	}
 
 	w := db.newBatchWriter()
@@ -234,8 +250,7 @@ func (db *DB) writeSeal(rs *runState, r sealRound) error {
 
 // planJobs plans the jobs of a round on up to GOMAXPROCS goroutines:
 // encoding blocks is most of a seal's work, and a run that logs alone
-// should not seal on one core. Each goroutine reads through a transaction
-// of its own, since a Badger transaction is not for concurrent use.
+// should not seal on one core.
 func (db *DB) planJobs(rs *runState, jobs []*sealJob) error {
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	errs := make([]error, workers)
@@ -245,10 +260,8 @@ func (db *DB) planJobs(rs *runState, jobs []*sealJob) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			txn := db.bdb.NewTransaction(false)
-			defer txn.Discard()
 			for i := next.Add(1) - 1; i < int64(len(jobs)) && errs[w] == nil; i = next.Add(1) - 1 {
-				errs[w] = db.planJob(txn, rs, jobs[i])
+				errs[w] = db.planJob(rs, jobs[i])
 			}
 		}()
 	}
@@ -259,8 +272,9 @@ func (db *DB) planJobs(rs *runState, jobs []*sealJob) error {
 // planJob computes the blocks of a series after its head is sealed: points
 // at or below the last sealed step merge into the block whose territory
 // holds them (from its minStep to the next block's), the rest go to new
-// blocks or fill up a small last block.
-func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
+// blocks or fill up a small last block. A rewritten block gets a new key,
+// and its old one joins j.old.
+func (db *DB) planJob(rs *runState, j *sealJob) error {
 	limit := db.opts.HeadMaxPoints
 	refs := j.s.blocks
 	if len(refs) == 0 {
@@ -279,7 +293,7 @@ func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
 			out = append(out, ref)
 			continue
 		}
-		old, err := db.readBlock(txn, rs, j.s.key, ref)
+		old, err := db.readBlock(rs, j.s.key, ref)
 		if err != nil {
 			return err
 		}
@@ -289,9 +303,9 @@ func (db *DB) planJob(txn *badger.Txn, rs *runState, j *sealJob) error {
 			merged, tail = merge(merged, tail), Points{}
 		}
 		if merged.Steps[0] != ref.minStep {
-			j.del(seriesKey(prefixBlock, rs.project, rs.id, j.s.key, ref.minStep))
 			j.del(seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep))
 		}
+		j.old = append(j.old, blockKey(rs, j.s.key, ref))
 		out = append(out, db.putBlocks(rs, j, merged)...)
 		db.stats.blocksRewritten.Add(1)
 	}
@@ -329,12 +343,13 @@ func (db *DB) putBlocks(rs *runState, j *sealJob, p Points) []blockRef {
 func (db *DB) putBlock(rs *runState, j *sealJob, p Points) blockRef {
 	enc := block.Encode(nil, p.Steps, p.Values)
 	st, pyr := block.Summarize(p.Steps, p.Values)
-	ref := blockRef{p.Steps[0], p.Steps[p.Len()-1], p.Len(), xxhash.Sum64(enc)}
-	sum := encodeSummaryValue(ref.hash, st, pyr)
+	ref := blockRef{minStep: p.Steps[0], maxStep: p.Steps[p.Len()-1], count: p.Len(),
+		hash: xxhash.Sum64(enc), id: newBlockID()}
+	sum := encodeSummaryValue(ref, st, pyr)
+	j.puts = append(j.puts, StoredBlock{Key: blockKey(rs, j.s.key, ref), Data: enc})
 	j.writes = append(j.writes,
-		write{key: seriesKey(prefixBlock, rs.project, rs.id, j.s.key, ref.minStep), value: enc},
 		write{key: seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep), value: sum})
-	j.size += len(enc) + len(sum) + 128
+	j.size += len(sum) + 128
 	db.stats.blocksSealed.Add(1)
 	db.stats.blockBytes.Add(uint64(len(enc)))
 	return ref

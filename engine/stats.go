@@ -14,6 +14,7 @@ type Stats struct {
 	BlocksSealed    uint64 // blocks written, rewrites included
 	BlocksRewritten uint64 // sealed blocks merged with late points or a small tail
 	BlockBytes      uint64 // encoded bytes of the blocks written
+	BlocksDeleted   uint64 // retired blocks deleted from the BlockStore
 	CacheHits       uint64 // block reads answered by the cache
 	CacheMisses     uint64 // block reads that decoded stored bytes
 	SummaryHits     uint64 // block summaries answered by the cache
@@ -27,7 +28,7 @@ type counters struct {
 	rows, points, batches, walBytes           atomic.Uint64
 	sealRounds, blocksSealed, blocksRewritten atomic.Uint64
 	blockBytes, cacheHits, cacheMisses        atomic.Uint64
-	summaryHits, summaryMisses                atomic.Uint64
+	summaryHits, summaryMisses, blocksDeleted atomic.Uint64
 	headPoints, runs                          atomic.Int64
 }
 
@@ -54,6 +55,7 @@ func (db *DB) Stats() Stats {
 		BlocksSealed:    c.blocksSealed.Load(),
 		BlocksRewritten: c.blocksRewritten.Load(),
 		BlockBytes:      c.blockBytes.Load(),
+		BlocksDeleted:   c.blocksDeleted.Load(),
 		CacheHits:       c.cacheHits.Load(),
 		CacheMisses:     c.cacheMisses.Load(),
 		SummaryHits:     c.summaryHits.Load(),

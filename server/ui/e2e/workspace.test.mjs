@@ -192,6 +192,12 @@ describe("workspace", () => {
       "redo",
     );
     await section("favourites").locator('[data-title="train/acc"]').waitFor();
+    await waitFor(
+      () => page.getByRole("button", { name: "Redo" }).isDisabled(),
+      5000,
+      "nothing left to redo",
+    );
+    assert.equal(await page.getByRole("button", { name: "Undo" }).isDisabled(), false);
   });
 
   test("a panel is added, and deleted", async () => {

@@ -123,10 +123,20 @@ export function ControlBar(props: {
         </>
       ) : (
         <>
-          <button aria-label="Undo" title="Undo (Ctrl+Z)" onClick={undo}>
+          <button
+            aria-label="Undo"
+            title="Undo (Ctrl+Z)"
+            disabled={handle.ws?.can_undo === false}
+            onClick={undo}
+          >
             ↶ Undo
           </button>
-          <button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" onClick={redo}>
+          <button
+            aria-label="Redo"
+            title="Redo (Ctrl+Shift+Z)"
+            disabled={handle.ws?.can_redo === false}
+            onClick={redo}
+          >
             ↷ Redo
           </button>
           <span className="muted revision" data-testid="revision">

@@ -10,10 +10,18 @@ interface WireWorkspace {
   owner: string;
   revision: number;
   spec: Json;
+  can_undo?: boolean;
+  can_redo?: boolean;
 }
 
 function decode(w: WireWorkspace): Workspace {
-  return { owner: w.owner, revision: w.revision, spec: migrate(w.spec) };
+  return {
+    owner: w.owner,
+    revision: w.revision,
+    spec: migrate(w.spec),
+    can_undo: w.can_undo,
+    can_redo: w.can_redo,
+  };
 }
 
 const wsPath = (project: string, who: string, rest = "") =>

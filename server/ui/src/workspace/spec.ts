@@ -114,6 +114,9 @@ export interface Workspace {
   revision: number;
   /** The document. */
   spec: Spec;
+  /** Whether undo and redo have a revision to go to, when the server says. */
+  can_undo?: boolean;
+  can_redo?: boolean;
 }
 
 /** emptySpec is a spec with no sections, as a project without metrics has. */

@@ -71,7 +71,12 @@ export function useWorkspace(project: string, user: string): WorkspaceHandle {
         // Keep the local spec, so that objects the page holds keep their
         // identity and nothing redraws; the server's normalized copy only
         // differs in known_keys, which it recomputes on every save anyway.
-        show({ ...latest.current, revision: saved.revision });
+        show({
+          ...latest.current,
+          revision: saved.revision,
+          can_undo: saved.can_undo,
+          can_redo: saved.can_redo,
+        });
       }
     } catch (err) {
       dirty.current = false;
