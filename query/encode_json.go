@@ -110,7 +110,7 @@ func appendFloats(dst []byte, vs []float64) []byte {
 }
 
 // appendFloat appends v as a JSON number, or as a string when it is not
-// finite.
+// finite. Integers take a shortcut, except -0, whose sign must survive.
 func appendFloat(dst []byte, v float64) []byte {
 	switch {
 	case math.IsNaN(v):
@@ -119,7 +119,7 @@ func appendFloat(dst []byte, v float64) []byte {
 		return append(dst, `"Infinity"`...)
 	case math.IsInf(v, -1):
 		return append(dst, `"-Infinity"`...)
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+	case v == math.Trunc(v) && math.Abs(v) < 1e15 && !math.Signbit(v):
 		return strconv.AppendInt(dst, int64(v), 10)
 	}
 	return strconv.AppendFloat(dst, v, 'g', -1, 64)

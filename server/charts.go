@@ -15,23 +15,7 @@ import (
 // arrowMIME is the media type of Arrow IPC streams, asked for with Accept.
 const arrowMIME = "application/vnd.apache.arrow.stream"
 
-// chartEngines holds each Server's chart query engine, made once by
-// registerCharts, so that the answer cache is shared by every request.
-// TODO: move this into a Server field once the server helper adds one; a
-// package map keeps every Server ever built alive in tests.
-var chartEngines sync.Map // *Server -> *query.Engine
-
-// queries returns the server's chart query engine.
-func (s *Server) queries() *query.Engine {
-	if e, ok := chartEngines.Load(s); ok {
-		return e.(*query.Engine)
-	}
-	e, _ := chartEngines.LoadOrStore(s, query.NewEngine(s.db, query.Options{}))
-	return e.(*query.Engine)
-}
-
 func (s *Server) registerCharts(g *gin.RouterGroup) {
-	chartEngines.Store(s, query.NewEngine(s.db, query.Options{}))
 	g.POST("/projects/:project/charts", s.handle(s.postChart))
 }
 
@@ -56,7 +40,7 @@ var chartBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // once they have checked that the query is part of the shared report.
 func (s *Server) answerChart(c *gin.Context, project string, req query.ChartRequest) error {
 	if wantsArrow(c) {
-		res, err := s.queries().Chart(project, req)
+		res, err := s.charts.Chart(project, req)
 		if err != nil {
 			return queryError(err)
 		}
@@ -66,7 +50,7 @@ func (s *Server) answerChart(c *gin.Context, project string, req query.ChartRequ
 	}
 	buf := chartBuffers.Get().(*[]byte)
 	defer chartBuffers.Put(buf)
-	out, err := s.queries().ChartJSON((*buf)[:0], project, req)
+	out, err := s.charts.ChartJSON((*buf)[:0], project, req)
 	if err != nil {
 		return queryError(err)
 	}

@@ -230,8 +230,12 @@ func (m *mlflowAPI) historyMetrics(r *engine.Run, key string, points engine.Poin
 		if t < times.Len() && times.Steps[t] == step {
 			ms = int64(math.Round(times.Values[t] * 1000))
 		}
-		out = append(out, mlflowmap.Metric{Key: key, Value: mlflowmap.Float(points.Values[page[0]+i]),
-			Step: mlflowmap.Int(step), Timestamp: mlflowmap.Int(ms)})
+		out = append(out, mlflowmap.Metric{
+			Key:       key,
+			Value:     mlflowmap.Float(points.Values[page[0]+i]),
+			Step:      mlflowmap.Int(step),
+			Timestamp: mlflowmap.Int(ms),
+		})
 	}
 	return out, nil
 }

@@ -31,8 +31,10 @@ func (m *mlflowAPI) createRun(c *gin.Context) error {
 	}
 	tags := tagMap(req.Tags)
 	run := engine.Run{
-		Project: p.Name, ID: newMLflowRunID(), Name: cmp.Or(req.RunName, tags[mlflowmap.RunNameTag]),
-		Tags: mlflowmap.RunTags(tags), Notes: tags[mlflowmap.NoteTag],
+		Project: p.Name,
+		ID:      newMLflowRunID(),
+		Name:    cmp.Or(req.RunName, tags[mlflowmap.RunNameTag]),
+		Tags:    mlflowmap.RunTags(tags), Notes: tags[mlflowmap.NoteTag],
 		Config: map[string]any{}, Author: m.s.user(c).Name,
 	}
 	if len(tags) > 0 {
@@ -206,10 +208,13 @@ func mlflowRun(r *engine.Run) mlflowmap.Run {
 			Value: mlflowmap.Float(s.Last), Step: mlflowmap.Int(s.Step),
 			Timestamp: mlflowmap.Int(r.Heartbeat.UnixMilli())})
 	}
-	sort.Slice(data.Metrics, func(i, j int) bool { return data.Metrics[i].Key < data.Metrics[j].Key })
+	sort.Slice(data.Metrics, func(i, j int) bool {
+		return data.Metrics[i].Key < data.Metrics[j].Key
+	})
 	for key, v := range r.Config {
 		if key != mlflowmap.TagsKey && key != mlflowmap.SummaryKey {
-			data.Params = append(data.Params, mlflowmap.Tag{Key: key, Value: mlflowmap.ParamValue(v)})
+			param := mlflowmap.Tag{Key: key, Value: mlflowmap.ParamValue(v)}
+			data.Params = append(data.Params, param)
 		}
 	}
 	sort.Slice(data.Params, func(i, j int) bool { return data.Params[i].Key < data.Params[j].Key })

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sextant-ml/sextant/engine"
+	"github.com/sextant-ml/sextant/query"
 	"github.com/sextant-ml/sextant/server/access"
 )
 
@@ -60,6 +61,9 @@ type Server struct {
 	router *gin.Engine
 	stats  *stats
 	limits *ingestLimiter
+	// charts answers chart queries; its answer cache is shared by every
+	// request.
+	charts *query.Engine
 
 	// uiFallback, when set by registerUI, answers GET requests that match
 	// no route outside /api/, so that the single-page app can route them.
@@ -85,6 +89,7 @@ func New(db *engine.DB, cfg Config, log *slog.Logger) (*Server, error) {
 		log:    log,
 		stats:  newStats(),
 		limits: newIngestLimiter(cfg.IngestRate, cfg.IngestBurst),
+		charts: query.NewEngine(db, query.Options{}),
 	}
 	s.router = s.routes()
 	return s, nil

@@ -53,7 +53,8 @@ func ParseFilter(s string) (Filter, error) {
 		f = append(f, c)
 		if len(toks) > 0 {
 			if !strings.EqualFold(toks[0].text, "and") || toks[0].quoted {
-				return nil, fmt.Errorf("filter %q: want AND, got %q: %w", s, toks[0].text, ErrFilter)
+				return nil, fmt.Errorf("filter %q: want AND, got %q: %w",
+					s, toks[0].text, ErrFilter)
 			}
 			toks = toks[1:]
 		}
@@ -177,7 +178,8 @@ func parseOp(toks []token) (string, []token, error) {
 			return "NOT IN", toks[1:], nil
 		case op == "IS" && next == "NULL":
 			return "IS NULL", toks[1:], nil
-		case op == "IS" && next == "NOT" && len(toks) > 1 && strings.EqualFold(toks[1].text, "null"):
+		case op == "IS" && next == "NOT" && len(toks) > 1 &&
+			strings.EqualFold(toks[1].text, "null"):
 			return "IS NOT NULL", toks[2:], nil
 		}
 	}

@@ -101,7 +101,7 @@ func waitHealthy(ctx context.Context, base string, served <-chan error) error {
 	for i := 0; i < 200; i++ {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {
-			res.Body.Close()
+			_ = res.Body.Close()
 			if res.StatusCode == http.StatusOK {
 				return nil
 			}

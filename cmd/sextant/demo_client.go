@@ -23,7 +23,8 @@ func newDemoClient(base, key string) *demoClient {
 
 // call sends body as JSON and returns the status; any answer but a 2xx or
 // one of okStatus is an error carrying the server's message.
-func (d *demoClient) call(ctx context.Context, method, path string, body any, okStatus ...int) (int, error) {
+func (d *demoClient) call(ctx context.Context, method, path string, body any,
+	okStatus ...int) (int, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return 0, fmt.Errorf("encode %s %s: %w", method, path, err)
@@ -38,7 +39,7 @@ func (d *demoClient) call(ctx context.Context, method, path string, body any, ok
 	if err != nil {
 		return 0, err
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 	if res.StatusCode/100 == 2 {
 		return res.StatusCode, nil
@@ -48,7 +49,8 @@ func (d *demoClient) call(ctx context.Context, method, path string, body any, ok
 			return res.StatusCode, nil
 		}
 	}
-	return res.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, bytes.TrimSpace(msg))
+	return res.StatusCode, fmt.Errorf("%s %s: %d %s",
+		method, path, res.StatusCode, bytes.TrimSpace(msg))
 }
 
 // fill creates the project and the sweep's runs; runs that exist are

@@ -1,6 +1,9 @@
 package block
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // realBlocks returns the real curves in 8192-point blocks and their point
 // count, skipping the benchmark when the data is absent.
@@ -20,12 +23,13 @@ func BenchmarkEncode(b *testing.B) {
 	b.SetBytes(int64(16 * points))
 	b.ReportAllocs()
 	var buf []byte
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, c := range bs {
 			buf = Encode(buf[:0], c.steps, c.values)
 		}
 	}
-	b.ReportMetric(float64(points)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	reportPoints(b, points, cpu)
 }
 
 func BenchmarkDecode(b *testing.B) {
@@ -38,6 +42,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	var steps []int64
 	var values []float64
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, src := range encoded {
 			var err error
@@ -47,7 +52,7 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(points)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	reportPoints(b, points, cpu)
 }
 
 func BenchmarkSummary(b *testing.B) {
@@ -55,13 +60,14 @@ func BenchmarkSummary(b *testing.B) {
 	b.SetBytes(int64(16 * points))
 	b.ReportAllocs()
 	var buf []byte
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, c := range bs {
 			st, pyr := Summarize(c.steps, c.values)
 			buf = AppendSummary(buf[:0], st, pyr)
 		}
 	}
-	b.ReportMetric(float64(points)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	reportPoints(b, points, cpu)
 }
 
 func BenchmarkDecodeSummary(b *testing.B) {
@@ -73,6 +79,7 @@ func BenchmarkDecodeSummary(b *testing.B) {
 	}
 	b.SetBytes(int64(16 * points))
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		for _, src := range encoded {
 			if _, _, err := DecodeSummary(src); err != nil {
@@ -80,5 +87,13 @@ func BenchmarkDecodeSummary(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(points)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	reportPoints(b, points, cpu)
+}
+
+// reportPoints reports wall-clock points per second and the process's CPU
+// time per point since cpu, which a loaded machine disturbs less.
+func reportPoints(b *testing.B, points int, cpu time.Duration) {
+	total := float64(points) * float64(b.N)
+	b.ReportMetric(total/b.Elapsed().Seconds(), "points/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/total, "cpu-ns/point")
 }

@@ -73,7 +73,13 @@ func chooseExponent(values []float64) (e, exceptions int) {
 }
 
 func appendDecimal(dst []byte, values []float64, e int, s *scratch) []byte {
-	dst = append(dst, modeDecimal, byte(e))
+	k, exc := decimalInts(values, e, s)
+	return appendDecimalInts(dst, values, e, k, exc, s)
+}
+
+// decimalInts returns the integers of the values at exponent e and the
+// indexes of the exceptions, in scratch memory.
+func decimalInts(values []float64, e int, s *scratch) ([]int64, []int) {
 	k := s.valueInts(len(values))
 	var prev int64
 	exc := s.exceptions[:0]
@@ -86,6 +92,19 @@ func appendDecimal(dst []byte, values []float64, e int, s *scratch) []byte {
 		k[i], prev = x, x
 	}
 	s.exceptions = exc
+	return k, exc
+}
+
+// minDecimalSize is a lower bound of the bytes of the decimal mode: its
+// mode and exponent, its exceptions, and an integer column of at least a
+// header and a base.
+func minDecimalSize(exc []int) int {
+	return 2 + exceptionsSize(exc) + 2
+}
+
+func appendDecimalInts(dst []byte, values []float64, e int, k []int64, exc []int,
+	s *scratch) []byte {
+	dst = append(dst, modeDecimal, byte(e))
 	dst = appendExceptions(dst, values, exc)
 	return appendInts(dst, k, s)
 }

@@ -3,6 +3,7 @@ package block
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // An integer column stores n int64 values whose count the reader knows:
@@ -42,10 +43,12 @@ func appendInts(dst []byte, x []int64, s *scratch) []byte {
 		base = minInt(diffs)
 	}
 	u := s.uints(len(diffs))
+	var or uint64
 	for i, v := range diffs {
 		u[i] = uint64(v - base)
+		or |= u[i]
 	}
-	w := width(u)
+	w := (bits.Len64(or) + 7) / 8
 	planes := shuffle(s.bytes(len(u) * w)[:0], u, w)
 
 	head := len(dst)
@@ -78,39 +81,38 @@ func bestOrder(x []int64) int {
 		return max(len(x)-1, 0)
 	}
 	stride := max(1, len(x)/orderSample)
-	var mean [maxOrder + 1]float64
+	var m0, m1, m2 float64
 	k := 0
 	for i := 2; i < len(x); i += stride {
-		d := diffsAt(x, i)
-		for o := range d {
-			mean[o] += float64(d[o])
-		}
+		d0, d1, d2 := diffsAt(x, i)
+		m0 += float64(d0)
+		m1 += float64(d1)
+		m2 += float64(d2)
 		k++
 	}
-	var center [maxOrder + 1]int64
-	for o := range mean {
-		center[o] = int64(mean[o] / float64(k))
-	}
-	var cost [maxOrder + 1]int
+	c0, c1, c2 := int64(m0/float64(k)), int64(m1/float64(k)), int64(m2/float64(k))
+	var cost0, cost1, cost2 int
 	for i := 2; i < len(x); i += stride {
-		d := diffsAt(x, i)
-		for o := range d {
-			cost[o] += bits.Len64(zigzag(d[o] - center[o]))
-		}
+		d0, d1, d2 := diffsAt(x, i)
+		cost0 += bits.Len64(zigzag(d0 - c0))
+		cost1 += bits.Len64(zigzag(d1 - c1))
+		cost2 += bits.Len64(zigzag(d2 - c2))
 	}
-	best := 0
-	for d := 1; d <= maxOrder; d++ {
-		if cost[d] < cost[best] {
-			best = d
-		}
+	best, cost := 0, cost0
+	if cost1 < cost {
+		best, cost = 1, cost1
+	}
+	if cost2 < cost {
+		best = 2
 	}
 	return best
 }
 
 // diffsAt returns x[i] and its first and second differences at i >= 2.
-func diffsAt(x []int64, i int) [maxOrder + 1]int64 {
-	d1 := x[i] - x[i-1]
-	return [maxOrder + 1]int64{x[i], d1, d1 - (x[i-1] - x[i-2])}
+func diffsAt(x []int64, i int) (d0, d1, d2 int64) {
+	x0, x1, x2 := x[i-2], x[i-1], x[i]
+	d1 = x2 - x1
+	return x2, d1, d1 - (x1 - x0)
 }
 
 func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
@@ -123,21 +125,15 @@ func minInt(x []int64) int64 {
 	return m
 }
 
-// width is the number of bytes that hold the largest value of u.
-func width(u []uint64) int {
-	var or uint64
-	for _, v := range u {
-		or |= v
-	}
-	return (bits.Len64(or) + 7) / 8
-}
-
 // shuffle appends the w low bytes of every value of u, plane by plane.
 func shuffle(dst []byte, u []uint64, w int) []byte {
+	start, n := len(dst), len(u)
+	dst = slices.Grow(dst, n*w)[:start+n*w]
 	for p := 0; p < w; p++ {
+		plane := dst[start+p*n : start+(p+1)*n]
 		shift := 8 * p
-		for _, v := range u {
-			dst = append(dst, byte(v>>shift))
+		for i, v := range u {
+			plane[i] = byte(v >> shift)
 		}
 	}
 	return dst

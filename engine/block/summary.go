@@ -39,7 +39,7 @@ func AppendSummary(dst []byte, st Stats, b []Bucket) []byte {
 	dst = append(dst, flags)
 	s := getScratch()
 	defer putScratch(s)
-	cols := bucketColumns(b)
+	cols := bucketColumns(b, s)
 	for _, c := range cols.ints {
 		dst = appendInts(dst, c, s)
 	}
@@ -134,10 +134,13 @@ type columns struct {
 	values []float64
 }
 
-func bucketColumns(b []Bucket) columns {
+// bucketColumns lays the pyramid out in scratch memory, valid until the
+// next bucketColumns with the same scratch.
+func bucketColumns(b []Bucket, s *scratch) columns {
 	var c columns
+	cols := s.columnInts(8 * len(b))
 	for k := range c.ints {
-		c.ints[k] = make([]int64, 0, len(b))
+		c.ints[k] = cols[k*len(b) : k*len(b) : (k+1)*len(b)]
 	}
 	for _, x := range b {
 		c.ints[0] = append(c.ints[0], int64(x.Count))
@@ -152,23 +155,28 @@ func bucketColumns(b []Bucket) columns {
 		c.ints[6] = append(c.ints[6], x.MinAt-x.MinStep)
 		c.ints[7] = append(c.ints[7], x.MaxAt-x.MinStep)
 	}
-	c.values = make([]float64, 0, 4*len(c.ints[4]))
-	for _, pick := range bucketValues {
-		for i := range b {
-			if v, ok := pick(&b[i]); ok && b[i].Finite > 0 {
-				c.values = append(c.values, v)
-			}
+	c.values = s.floats(4 * len(c.ints[4]))[:0]
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			c.values = append(c.values, x.First)
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 {
+			c.values = append(c.values, x.Last)
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 && !x.atEnd(x.MinAt) {
+			c.values = append(c.values, x.Min)
+		}
+	}
+	for i := range b {
+		if x := &b[i]; x.Finite > 0 && !x.atEnd(x.MaxAt) {
+			c.values = append(c.values, x.Max)
 		}
 	}
 	return c
-}
-
-// bucketValues pick the values of a bucket that a summary stores, in order.
-var bucketValues = [...]func(x *Bucket) (float64, bool){
-	func(x *Bucket) (float64, bool) { return x.First, true },
-	func(x *Bucket) (float64, bool) { return x.Last, true },
-	func(x *Bucket) (float64, bool) { return x.Min, !x.atEnd(x.MinAt) },
-	func(x *Bucket) (float64, bool) { return x.Max, !x.atEnd(x.MaxAt) },
 }
 
 // atEnd tells whether step at is the bucket's first or last finite step,
