@@ -64,16 +64,31 @@ export function LinePlot(props: LinePlotProps) {
         }
       : undefined,
   );
-  // Only the colors of the table state matter to a plot.
+  // A plot is rebuilt when its data, colors or options change. A change of
+  // the runs shown asks the server again (runIds is in the query), and the
+  // plot is rebuilt once with that answer rather than twice; the runs
+  // (names and order) are read when it comes.
   const colors = table.colors;
+  const latestRuns = useRef(runs);
+  useEffect(() => {
+    latestRuns.current = runs;
+  });
   const plot = useMemo(
     () =>
       data === undefined
         ? undefined
-        : buildPlot(data.series, runs, { colors }, panel, data.range, plotWidth, data.groups),
+        : buildPlot(
+            data.series,
+            latestRuns.current,
+            { colors },
+            panel,
+            data.range,
+            plotWidth,
+            data.groups,
+          ),
     // plotWidth is left out: a resize asks again, and redraws with that answer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, runs, colors, panel],
+    [data, colors, panel],
   );
   useUPlot(box, plot, {
     panel,
