@@ -8,7 +8,7 @@ UI_DIR    := server/ui
 GOLANGCI  ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 PYTHON    ?= python3
 
-.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench bench-engine bench-query fuzz clean
+.PHONY: all build ui run demo test go-test lint ui-test e2e py-test bench bench-full bench-go bench-codec bench-engine bench-query fuzz clean
 
 all: build
 
@@ -24,9 +24,10 @@ build: ui
 run: build
 	./$(BIN) serve
 
-# demo fills ./data with a learning-rate sweep, then serves it.
+# demo serves ./data like run, and fills the project "demo" with a
+# learning-rate sweep (filling twice changes nothing).
 demo: build
-	./$(BIN) demo && ./$(BIN) serve
+	./$(BIN) demo
 
 test: build lint go-test ui-test e2e py-test
 
@@ -54,6 +55,20 @@ py-test: build
 bench: build
 	cd bench && $(GO) run ./cmd/sextant-bench
 	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
+
+# bench-full runs the chart phase at the size of the targets: 100 runs of
+# a million points each (about 15 minutes on this 2-core machine).
+bench-full: build
+	cd bench && $(GO) run ./cmd/sextant-bench -phases chart -runs 100 -points 1000000 \
+	  -queries 100 -query-budget 60s -out bench-results-full.md
+
+# bench-go runs the Go benchmarks of the bench module's pieces.
+bench-go:
+	cd bench && $(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# bench-codec compares the block codec's CPU cost per point.
+bench-codec:
+	$(GO) test ./engine/block -run XXX -bench 'Encode|Summary' -benchtime 2s -count 3 -cpu 1
 
 # bench-engine runs the store's Go benchmarks (Append, Runs, Scan, Read).
 bench-engine:

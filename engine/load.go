@@ -96,11 +96,13 @@ func (db *DB) loadKeys(txn *badger.Txn) error {
 		if p == nil || p.runs[run] == nil {
 			continue // left by a deletion that did not finish; harmless
 		}
+		// The run record's summaries may have created the series already;
+		// the key union counts each stored series key once either way.
 		rs := p.runs[run]
 		if _, has := rs.series[string(key)]; !has {
 			rs.storedSeries(string(key))
-			p.addKeys([]string{string(key)})
 		}
+		p.addKeys([]string{string(key)})
 	}
 	return nil
 }
