@@ -544,7 +544,7 @@ func (c *contract) historyGet(t *testing.T) {
 		{"_step":4,"b":"Infinity"},{"_step":7,"a":1e300,"b":"-Infinity"},{"_step":9,"c":1}]}`,
 		200, nil)
 	h := c.getHistory(t, "mnist", "hx", "?keys=a,b")
-	want := `[1 2 4 7] 0.1 "NaN" null 1e+300 | -2 0 "Infinity" "-Infinity"`
+	want := `[1 2 4 7] 0.1 "NaN" null 1e+300 | -2 -0 "Infinity" "-Infinity"`
 	if got := fmt.Sprint(h.Steps, " ", h.column("a"), " | ", h.column("b")); got != want {
 		t.Errorf("GET history keys=a,b = %s, want %s", got, want)
 	}
