@@ -53,14 +53,21 @@ func TestProjectReportChartsKeepSnapshot(t *testing.T) {
 
 	tests := []struct {
 		name, user, id string
+		block          any // the block the query names, as the UI sends it
 		want           map[string][2]float64
 	}{
-		{"static", "carl", static.ID, map[string][2]float64{"r1": {9, 10}, "r2": {9, 10}}},
-		{"dynamic", "carl", dynamic.ID, map[string][2]float64{"r1": {19, 20}, "r2": {9, 10}}},
+		{"static", "carl", static.ID, nil,
+			map[string][2]float64{"r1": {9, 10}, "r2": {9, 10}}},
+		{"static block 1", "carl", static.ID, 1,
+			map[string][2]float64{"r1": {9, 10}, "r2": {9, 10}}},
+		{"dynamic", "carl", dynamic.ID, nil,
+			map[string][2]float64{"r1": {19, 20}, "r2": {9, 10}}},
+		{"dynamic block 1", "carl", dynamic.ID, 1,
+			map[string][2]float64{"r1": {19, 20}, "r2": {9, 10}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := map[string]any{"keys": []string{"train/loss"}}
+			body := map[string]any{"keys": []string{"train/loss"}, "block": tt.block}
 			code, got := e.reportChart(tt.user, tt.id, body)
 			if code != http.StatusOK || len(got) != 2 || got["r1"] != tt.want["r1"] ||
 				got["r2"] != tt.want["r2"] {

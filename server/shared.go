@@ -92,10 +92,10 @@ func (s *Server) sharedRuns(project string, r *workspace.Report, i int) ([]share
 	return out, nil
 }
 
-// sharedChartRequest is a chart query (as POST .../charts takes it) that
+// reportChartRequest is a chart query (as POST .../charts takes it) that
 // may name the report block it draws for; without one, the first panels
 // block whose runs and keys hold the query's is used.
-type sharedChartRequest struct {
+type reportChartRequest struct {
 	query.ChartRequest
 	Block *int `json:"block"`
 }
@@ -116,7 +116,7 @@ func (s *Server) sharedCharts(c *gin.Context) error {
 // 404. Share links and project readers viewing a report both use it, so
 // that a report draws the same data wherever it is seen.
 func (s *Server) reportCharts(c *gin.Context, project string, r *workspace.Report) error {
-	var req sharedChartRequest
+	var req reportChartRequest
 	if err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *Server) reportCharts(c *gin.Context, project string, r *workspace.Repor
 		// their config and summaries, which the report does not show.
 		return errInvalid("filter: not taken by a report's charts; name runs or none")
 	}
-	sc, err := s.sharedScope(project, r, req)
+	sc, err := s.reportScope(project, r, req)
 	if err != nil {
 		return err
 	}
@@ -142,10 +142,10 @@ func (s *Server) reportCharts(c *gin.Context, project string, r *workspace.Repor
 	return nil
 }
 
-// sharedScope picks the block a shared chart query draws for and checks
+// reportScope picks the block a report chart query draws for and checks
 // that the query stays inside it.
-func (s *Server) sharedScope(project string, r *workspace.Report,
-	req sharedChartRequest) (*workspace.Scope, error) {
+func (s *Server) reportScope(project string, r *workspace.Report,
+	req reportChartRequest) (*workspace.Scope, error) {
 	resolve := s.runResolver(project, false)
 	if req.Block != nil {
 		sc, err := r.Scope(*req.Block, project, s.db, resolve)
