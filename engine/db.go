@@ -138,7 +138,8 @@ func badgerOptions(o Options) badger.Options {
 	return bo
 }
 
-// Close seals every head, flushes and closes the store.
+// Close seals every head, flushes and closes the store, and removes the
+// write-ahead log segments the final seal round made useless: normally all.
 func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return ErrClosed
@@ -148,8 +149,11 @@ func (db *DB) Close() error {
 	db.sealerWG.Wait()
 	err := db.sealAll(sealAll)
 	if db.log != nil {
-		_, terr := db.truncateWAL()
-		err = errors.Join(err, terr, db.log.Close())
+		cerr := db.log.Close()
+		if cerr == nil {
+			cerr = db.dropWAL()
+		}
+		err = errors.Join(err, cerr)
 	}
 	return errors.Join(err, db.bdb.Close())
 }

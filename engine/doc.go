@@ -74,7 +74,8 @@
 //     BlockStore and its summaries in Badger, so every batch below the
 //     floor a record carries is in durable blocks. Replay applies the
 //     records at or above it; a log segment is removed once it holds no
-//     such record.
+//     such record. Close removes them after its seal round and the log's
+//     close, the active one included, so a clean stop leaves no log.
 //   - The run summary is updated on ingest and persisted with each seal
 //     round; replaying the records above the floor on top of it restores the
 //     summary of the last acknowledged batch.

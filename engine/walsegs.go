@@ -77,6 +77,26 @@ func (db *DB) truncateWAL() (map[*runState]uint64, error) {
 	return nil, errors.Join(errs...)
 }
 
+// dropWAL removes, once the log is closed, every segment whose records are
+// all below their run's wal floor: after the closing seal round, the whole
+// log. Floors only rise after the round that raised them is durable, so a
+// crash midway leaves segments that replay reads as usual, skipping what
+// is sealed.
+func (db *DB) dropWAL() error {
+	dir := walDir(db.opts.Dir)
+	segs, err := wal.Segments(dir)
+	if err != nil {
+		return err
+	}
+	var drop []int
+	for _, seg := range segs {
+		if len(pinning(db.segRuns[seg])) == 0 {
+			drop = append(drop, seg)
+		}
+	}
+	return wal.Drop(dir, drop)
+}
+
 // pinning returns the runs whose records in a segment are still needed,
 // each with the sequence after its last record there.
 func pinning(runs map[*runState]uint64) map[*runState]uint64 {

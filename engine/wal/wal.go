@@ -262,6 +262,18 @@ func (l *Log) Remove(i int) error {
 	return closeErr
 }
 
+// Drop deletes segments segs of the closed log in dir, in the order given,
+// then syncs dir so that the removals survive a crash.
+func Drop(dir string, segs []int) error {
+	for _, i := range segs {
+		err := os.Remove(segmentPath(dir, i))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("drop wal segment: %w", err)
+		}
+	}
+	return syncDir(dir)
+}
+
 // Close syncs and closes every segment.
 func (l *Log) Close() error {
 	l.mu.Lock()
