@@ -23,6 +23,7 @@ func (s *Server) registerReports(g *gin.RouterGroup) {
 	r.GET("/:id", s.handle(s.getReport))
 	r.PUT("/:id", s.handle(s.putReport))
 	r.DELETE("/:id", s.handle(s.deleteReport))
+	r.POST("/:id/charts", s.handle(s.projectReportCharts))
 	r.POST("/:id/share", s.handle(s.shareReport))
 	r.DELETE("/:id/share/:token", s.handle(s.revokeShare))
 }
@@ -133,6 +134,20 @@ func (s *Server) getReport(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, r)
 	return nil
+}
+
+// projectReportCharts answers a project reader's chart query for a
+// report, with the same runs, keys and snapshot bound as its share links.
+func (s *Server) projectReportCharts(c *gin.Context) error {
+	p, err := s.projectForRead(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.workspaces().Report(p.Name, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.reportCharts(c, p.Name, &r)
 }
 
 // putReport replaces a report's title, mode and blocks. A static report

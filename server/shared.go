@@ -92,38 +92,46 @@ func (s *Server) sharedRuns(project string, r *workspace.Report, i int) ([]share
 	return out, nil
 }
 
-// sharedChartRequest is a chart query (as POST .../charts takes it) that
+// reportChartRequest is a chart query (as POST .../charts takes it) that
 // may name the report block it draws for; without one, the first panels
 // block whose runs and keys hold the query's is used.
-type sharedChartRequest struct {
+type reportChartRequest struct {
 	query.ChartRequest
 	Block *int `json:"block"`
 }
 
-// sharedCharts answers a chart query over the runs and keys of one panels
-// block of the shared report, clamped to its snapshot when static. A run
-// or key outside the report answers 404.
+// sharedCharts answers a chart query through a share link, under the
+// rules of reportCharts.
 func (s *Server) sharedCharts(c *gin.Context) error {
 	sh, r, err := s.sharedReport(c)
 	if err != nil {
 		return err
 	}
-	var req sharedChartRequest
+	return s.reportCharts(c, sh.Project, &r)
+}
+
+// reportCharts answers the request's chart query over the runs and keys of
+// one panels block of report r of project, clamped to its snapshot when
+// static and live when dynamic. A run or key outside the report answers
+// 404. Share links and project readers viewing a report both use it, so
+// that a report draws the same data wherever it is seen.
+func (s *Server) reportCharts(c *gin.Context, project string, r *workspace.Report) error {
+	var req reportChartRequest
 	if err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Filter != "" {
-		// A filter over the report's runs would let a reader probe their
-		// config and summaries, which the link does not show.
-		return errInvalid("filter: not taken through a share link; name runs or none")
+		// A filter over the report's runs would let a link's reader probe
+		// their config and summaries, which the report does not show.
+		return errInvalid("filter: not taken by a report's charts; name runs or none")
 	}
-	sc, err := s.sharedScope(sh.Project, &r, req)
+	sc, err := s.reportScope(project, r, req)
 	if err != nil {
 		return err
 	}
 
 	eng := query.NewEngine(sc, query.Options{CacheBytes: -1})
-	res, err := eng.Chart(sh.Project, req.ChartRequest)
+	res, err := eng.Chart(project, req.ChartRequest)
 	if errors.Is(err, query.ErrTooLarge) {
 		return errTooLarge("%v", err)
 	}
@@ -134,10 +142,10 @@ func (s *Server) sharedCharts(c *gin.Context) error {
 	return nil
 }
 
-// sharedScope picks the block a shared chart query draws for and checks
+// reportScope picks the block a report chart query draws for and checks
 // that the query stays inside it.
-func (s *Server) sharedScope(project string, r *workspace.Report,
-	req sharedChartRequest) (*workspace.Scope, error) {
+func (s *Server) reportScope(project string, r *workspace.Report,
+	req reportChartRequest) (*workspace.Scope, error) {
 	resolve := s.runResolver(project, false)
 	if req.Block != nil {
 		sc, err := r.Scope(*req.Block, project, s.db, resolve)
@@ -174,16 +182,16 @@ func (s *Server) sharedScope(project string, r *workspace.Report,
 func inScope(sc *workspace.Scope, q query.ChartRequest) error {
 	for i, run := range q.Runs {
 		if !sc.HasRun(run) {
-			return errNotFound("runs[%d]: %q is not in the shared report", i, run)
+			return errNotFound("runs[%d]: %q is not in the report", i, run)
 		}
 	}
 	for i, key := range q.Keys {
 		if !sc.HasKey(key) {
-			return errNotFound("keys[%d]: %q is not in the shared report", i, key)
+			return errNotFound("keys[%d]: %q is not in the report", i, key)
 		}
 	}
 	if x := q.X; x != "" && x != engine.KeyStep && !sc.HasKey(x) {
-		return errNotFound("x: %q is not in the shared report", x)
+		return errNotFound("x: %q is not in the report", x)
 	}
 	return nil
 }

@@ -137,8 +137,15 @@ export async function listRuns(
   return runs;
 }
 
-/** ChartSource is where a chart's data comes from: a project, or a share link. */
-export type ChartSource = { project: string } | { token: string; block?: number };
+/**
+ * ChartSource is where a chart's data comes from: a project (live), a
+ * report viewed in its project, or a share link. A report's charts, either
+ * way, draw only its runs and keys, cut at its snapshot when static.
+ */
+export type ChartSource =
+  | { project: string }
+  | { project: string; report: string; block?: number }
+  | { token: string; block?: number };
 
 /** queryChart asks the server for the downsampled series of a chart. */
 export function queryChart(
@@ -149,6 +156,12 @@ export function queryChart(
   if ("token" in src) {
     const body = src.block === undefined ? req : { ...req, block: src.block };
     return request("POST", `/shared/${enc(src.token)}/charts`, body, { auth: false, signal });
+  }
+  if ("report" in src) {
+    const body = src.block === undefined ? req : { ...req, block: src.block };
+    return request("POST", projectPath(src.project, `/reports/${enc(src.report)}/charts`), body, {
+      signal,
+    });
   }
   return request("POST", projectPath(src.project, "/charts"), req, { signal });
 }

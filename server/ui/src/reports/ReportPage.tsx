@@ -59,7 +59,7 @@ export function ReportPage({ project, id, edit }: { project: string; id: string;
             {edit ? (
               <ReportEditor report={report} runs={runs.value ?? []} onSave={(r) => void save(r)} />
             ) : (
-              <ReportView report={report} source={{ project }} runsFor={runsFor} />
+              <ReportView report={report} source={{ project, report: id }} runsFor={runsFor} />
             )}
           </>
         ) : null}

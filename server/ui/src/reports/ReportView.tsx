@@ -15,6 +15,15 @@ export function blockRunIds(b: Block, all: readonly Run[]): string[] {
 }
 
 /**
+ * blockSource is where block i draws from: a report's charts (in the
+ * project or through a share link) name their block; a plain project's
+ * do not.
+ */
+function blockSource(src: ChartSource, i: number): ChartSource {
+  return "token" in src || "report" in src ? { ...src, block: i } : src;
+}
+
+/**
  * ReportView draws a report: Markdown blocks, and panels blocks each over
  * its own runs. runsFor gives the runs a block's run set selects.
  */
@@ -43,7 +52,7 @@ export function ReportView(props: {
             key={i}
             block={b}
             runs={props.runsFor(b, i)}
-            source={"token" in props.source ? { ...props.source, block: i } : props.source}
+            source={blockSource(props.source, i)}
           />
         ),
       )}
