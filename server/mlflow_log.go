@@ -59,7 +59,14 @@ func (m *mlflowAPI) logBatch(c *gin.Context) error {
 	return nil
 }
 
-func (m *mlflowAPI) logParam(c *gin.Context) error {
+func (m *mlflowAPI) logParam(c *gin.Context) error { return m.setOne(c, m.setParams) }
+
+func (m *mlflowAPI) setTag(c *gin.Context) error { return m.setOne(c, m.setTags) }
+
+// setOne answers log-parameter and set-tag, which take the same body: a run
+// and one key and value, stored by set.
+func (m *mlflowAPI) setOne(c *gin.Context,
+	set func(*engine.Run, []mlflowmap.Tag) error) error {
 	var req struct {
 		runRef
 		mlflowmap.Tag
@@ -71,33 +78,13 @@ func (m *mlflowAPI) logParam(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := m.setParams(r, []mlflowmap.Tag{req.Tag}); err != nil {
+	if err := set(r, []mlflowmap.Tag{req.Tag}); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{})
 	return nil
 }
 
-func (m *mlflowAPI) setTag(c *gin.Context) error {
-	var req struct {
-		runRef
-		mlflowmap.Tag
-	}
-	if err := m.s.bindJSON(c, &req); err != nil {
-		return err
-	}
-	r, err := m.findRun(c, req.id(), true)
-	if err != nil {
-		return err
-	}
-	if err := m.setTags(r, []mlflowmap.Tag{req.Tag}); err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{})
-	return nil
-}
-
-// setParams merges params into the run's config.
 func (m *mlflowAPI) setParams(r *engine.Run, params []mlflowmap.Tag) error {
 	if len(params) == 0 {
 		return nil
