@@ -130,3 +130,18 @@ func mustDo(t *testing.T, what string, fn func() error) {
 func second[A, B any](_ A, _ B, err error) error { return err }
 
 func pick[A any](_ A, err error) error { return err }
+
+func TestCreateUserRefusesReservedNames(t *testing.T) {
+	bdb := openBadger(t, t.TempDir())
+	t.Cleanup(func() { _ = bdb.Close() })
+	st := openStore(t, bdb)
+	for _, name := range []string{"me", "default"} {
+		_, _, err := st.CreateUser(name, false)
+		if !errors.Is(err, engine.ErrInvalid) {
+			t.Errorf("CreateUser(%q) = %v, want an error wrapping ErrInvalid", name, err)
+		}
+	}
+	if _, _, err := st.CreateUser("meg", false); err != nil {
+		t.Errorf("CreateUser(\"meg\") = %v, want nil", err)
+	}
+}

@@ -43,10 +43,19 @@ func ValidName(field, name string) error {
 	return nil
 }
 
+// reservedUserNames would be read as words, not users, by the routes
+// /workspaces/{user}: "me" is the caller's workspace, "default" the
+// project's newcomer layout.
+var reservedUserNames = map[string]bool{"me": true, "default": true}
+
 // CreateUser stores a new user and returns it with its first API key.
 func (st *Store) CreateUser(name string, admin bool) (User, string, error) {
 	if err := ValidName("name", name); err != nil {
 		return User{}, "", err
+	}
+	if reservedUserNames[name] {
+		return User{}, "", fmt.Errorf("name: %q is reserved by the workspace routes: %w",
+			name, engine.ErrInvalid)
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
