@@ -66,7 +66,8 @@ func TestConcurrentAppend(t *testing.T) {
 			for _, run := range []string{"shared", fmt.Sprintf("own%d", w)} {
 				got, err := db.Read("p", run, fmt.Sprintf("w%d", w), 0, math.MaxInt64)
 				if err != nil || !samePoints(got, want) {
-					t.Errorf("%s: Read(%s, w%d) = %d points, %v; want %d", when, run, w, got.Len(), err, want.Len())
+					t.Errorf("%s: Read(%s, w%d) = %d points, %v; want %d",
+						when, run, w, got.Len(), err, want.Len())
 				}
 			}
 		}

@@ -54,7 +54,8 @@ func TestDeleteRun(t *testing.T) {
 	if _, err := db.Run("p", "gone"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Run(gone) = %v, want ErrNotFound", err)
 	}
-	if _, err := db.Append("p", "gone", rowsOf("x", []int64{1}, constant(1))); !errors.Is(err, ErrNotFound) {
+	_, err := db.Append("p", "gone", rowsOf("x", []int64{1}, constant(1)))
+	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("Append(gone) = %v, want ErrNotFound", err)
 	}
 	keys, _ := db.ProjectKeys("p")

@@ -107,11 +107,13 @@ func TestIdleSeal(t *testing.T) {
 	newRun(t, db, "p", "r")
 	mustAppend(t, db, "p", "r", rowsOf("x", stepRange(0, 10), sine))
 	deadline := time.Now().Add(5 * time.Second)
-	for s := db.Stats(); (s.HeadPoints > 0 || s.SealRounds == 0) && time.Now().Before(deadline); s = db.Stats() {
+	idle := func(s Stats) bool { return s.HeadPoints == 0 && s.SealRounds > 0 }
+	for s := db.Stats(); !idle(s) && time.Now().Before(deadline); s = db.Stats() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if s := db.Stats(); s.HeadPoints != 0 || s.SealRounds == 0 {
-		t.Fatalf("after idling: %d head points, %d seal rounds; want 0 and some", s.HeadPoints, s.SealRounds)
+		t.Fatalf("after idling: %d head points, %d seal rounds; want 0 and some",
+			s.HeadPoints, s.SealRounds)
 	}
 	got, err := db.Read("p", "r", "x", 0, 100)
 	if err != nil || !samePoints(got, pointsOf(stepRange(0, 10), sine)) {

@@ -21,7 +21,8 @@ func TestViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateView("q", "bob", View{Name: "other project", Spec: specWith("o")}); err != nil {
+	other := View{Name: "other project", Spec: specWith("o")}
+	if _, err := st.CreateView("q", "bob", other); err != nil {
 		t.Fatal(err)
 	}
 
