@@ -61,6 +61,18 @@ func TestParseAccepts(t *testing.T) {
 			FormatNDJSON, []engine.Row{row(-1, nan, "a", 0.0, "b", math.Copysign(0, -1),
 				"c", 1.5e300, "d", 12345678901234567890.0, "e", pInf)}},
 		{"empty row", `{}`, FormatNDJSON, []engine.Row{row(-1, nan)}},
+		{"same key escaped and plain", "{\"ab\":1}\n{\"a\\u0062\":2}\n{\"ab\":3}",
+			FormatNDJSON, []engine.Row{row(-1, nan, "ab", 1.0), row(-1, nan, "ab", 2.0),
+				row(-1, nan, "ab", 3.0)}},
+		{"members change place", "{\"_step\":1,\"a\":1,\"b\":2}\n" +
+			"{\"b\":3,\"_step\":2,\"a\":4}\n{\"a\":5,\"_timestamp\":7}\n{\"a\":6}",
+			FormatNDJSON, []engine.Row{row(1, nan, "a", 1.0, "b", 2.0),
+				row(2, nan, "b", 3.0, "a", 4.0), row(-1, 7, "a", 5.0), row(-1, nan, "a", 6.0)}},
+		{"key prefix of the previous", "{\"ab\":1}\n{\"a\":2}\n{\"abc\":3}",
+			FormatNDJSON, []engine.Row{row(-1, nan, "ab", 1.0), row(-1, nan, "a", 2.0),
+				row(-1, nan, "abc", 3.0)}},
+		{"key with a quote", "{\"a\\\"b\":1}\n{\"a\\\"b\":2}", FormatNDJSON,
+			[]engine.Row{row(-1, nan, `a"b`, 1.0), row(-1, nan, `a"b`, 2.0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,6 +140,12 @@ func TestParseRefuses(t *testing.T) {
 		{"too deep", `{"x":` + strings.Repeat("[", 100) + `,"rows":[]}`, FormatJSON,
 			"nested more than", engine.ErrInvalid},
 		{"too many rows", "{}\n{}\n{}\n", FormatNDJSON, "more than 2", ErrTooManyRows},
+		{"unescaped quote in a known key", "{\"a\\\"b\":1}\n{\"a\"b\":2}", FormatNDJSON,
+			"line 2: malformed JSON", engine.ErrInvalid},
+		{"bad number after known key", "{\"a\":1}\n{\"a\":1.5.5}", FormatNDJSON,
+			"line 2: malformed JSON at byte 18: malformed number", engine.ErrInvalid},
+		{"known key at the end", "{\"abc\":1}\n{\"abc", FormatNDJSON, "line 2: malformed JSON",
+			engine.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -37,11 +36,6 @@ type scanner struct {
 	line    int    // 1-based line of pos, for NDJSON messages
 	scratch []byte // strings with escapes, unescaped
 
-	// names holds the member names of the previous object by position,
-	// as slices of data: rows of a batch mostly repeat the same keys in
-	// the same order, and comparing bytes is cheaper than scanning them.
-	names [][]byte
-	col   int
 }
 
 func (sc *scanner) eof() bool { return sc.pos >= len(sc.data) }
@@ -111,7 +105,6 @@ func (sc *scanner) unexpected(c byte, want string) error {
 // alias the scratch buffer: fn must be done with it before reading a
 // string.
 func (sc *scanner) members(fn func(name []byte) error) error {
-	sc.col = 0
 	sc.skipSpace()
 	if sc.peek() == '}' {
 		sc.pos++
@@ -399,37 +392,9 @@ func (sc *scanner) skipElements(depth int) error {
 	}
 }
 
-// readName reads a member name, first trying the name at the same place
-// in the previous object.
+// readName reads a member name; it may alias the scratch buffer.
 func (sc *scanner) readName() ([]byte, error) {
-	col := sc.col
-	sc.col++
-	if col < len(sc.names) {
-		want := sc.names[col]
-		start := sc.pos + 1
-		end := start + len(want)
-		if end < len(sc.data) && sc.data[end] == '"' && bytes.Equal(sc.data[start:end], want) {
-			sc.pos = end + 1
-			return sc.data[start:end], nil
-		}
-	}
-	start := sc.pos + 1
-	name, err := sc.readString()
-	if err != nil {
-		return nil, err
-	}
-	if sc.pos-1-start != len(name) {
-		name = nil // unescaped in scratch, which the next string overwrites
-	}
-	if col < len(sc.names) {
-		sc.names[col] = name
-	} else {
-		sc.names = append(sc.names, name)
-	}
-	if name == nil {
-		return sc.scratch, nil
-	}
-	return name, nil
+	return sc.readString()
 }
 
 // readString reads a quoted string. Without escapes it returns a slice of
