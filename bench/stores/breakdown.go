@@ -148,7 +148,9 @@ func formatFiles(sizes map[string]Usage, counts map[string]int) string {
 	for k := range sizes {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(a, b int) bool { return sizes[keys[a]].Apparent > sizes[keys[b]].Apparent })
+	sort.Slice(keys, func(a, b int) bool {
+		return sizes[keys[a]].Apparent > sizes[keys[b]].Apparent
+	})
 	var parts []string
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("`%s` %d bytes apparent, %d allocated, in %d files",
