@@ -93,10 +93,12 @@ func sizePhase(c config, r *report) error {
 		header: []string{"store", "client clock", "bytes/point", "bytes/point du",
 			"without logs", "whole dir ÷ Sextant's", "MB", "MB du", "points/s"},
 	}
-	variants := []sizeVariant{{stores.Opener{Name: stores.SextantName, Open: stores.OpenSextant},
-		"none", withoutClock(batches)}}
+	var variants []sizeVariant
 	for _, open := range selected(c) {
 		variants = append(variants, sizeVariant{open, "jittered", batches})
+		if open.Name == stores.SextantName {
+			variants = append(variants, sizeVariant{open, "none", withoutClock(batches)})
+		}
 	}
 	var sextant float64
 	for _, v := range variants {
@@ -131,11 +133,12 @@ func sizePhase(c config, r *report) error {
 			fmt.Sprintf("%.2f", float64(res.AllocTotal)/1e6), rate(res.Rate())})
 	}
 	t.notes = append(t.notes, "bytes/point and MB: the whole directory after Close, every "+
-		"file, by apparent size (the sum of file lengths). du: the same files by allocated "+
-		"blocks, as `du` counts them (a sparse file counts its written blocks only, a small "+
-		"file a whole 4 KiB block). Without logs: apparent size less the write-ahead log "+
-		"that Sextant and Prometheus leave beside their blocks after a clean Close (its "+
-		"points are in the blocks too). Ratios to Sextant are to its no-clock row.",
+		"file, by apparent size (the sum of file lengths). du: the same files and the "+
+		"directories by allocated blocks, as `du` counts them (a sparse file counts its "+
+		"written blocks only, a small file a whole 4 KiB block). Without logs: apparent "+
+		"size less the write-ahead log that Sextant and Prometheus leave beside their "+
+		"blocks after a clean Close (its points are in the blocks too). Ratios are to "+
+		"Sextant's row with the jittered clock, which the peers get too.",
 		"Client clock jittered: rows carry a wall clock (0.25 s a step, up to 5% either "+
 			"way, whole microseconds); Sextant stores it as the _timestamp and _runtime "+
 			"series of every row. Client clock none: rows carry no time, as the real CSVs "+
