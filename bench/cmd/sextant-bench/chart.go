@@ -229,9 +229,10 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 // restarts are the timings of the first query after each start.
 type restarts struct {
 	same, fresh, ready, stop harness.Latencies
-	sameHits                 int             // of the same-chart queries, those served from the cache
-	srv                      *harness.Server // the last server, still running
-	answer                   harness.ChartAnswer
+	// sameHits counts the same-chart queries served from the cache.
+	sameHits int
+	srv      *harness.Server // the last server, still running
+	answer   harness.ChartAnswer
 }
 
 // freshWidth is the width of the i-th chart not asked before: above every
