@@ -112,10 +112,6 @@ func appendDecimalInts(dst []byte, values []float64, e int, k []int64, exc []int
 	return appendInts(dst, k, s)
 }
 
-func readDecimal(r *reader, dst []float64, n int, s *scratch) []float64 {
-	return readDecimalRange(r, dst, n, 0, n, s)
-}
-
 // readDecimalRange decodes a decimal-mode value column of n values and
 // appends its values lo to hi-1 to dst.
 func readDecimalRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []float64 {

@@ -79,10 +79,6 @@ func entropyBits(p float64) float64 {
 	return -p*math.Log2(p) - (1-p)*math.Log2(1-p)
 }
 
-func readFloats(r *reader, dst []float64, n int, s *scratch) []float64 {
-	return readFloatsRange(r, dst, n, 0, n, s)
-}
-
 // readFloatsRange decodes a float-mode value column of n values and
 // appends its values lo to hi-1 to dst.
 func readFloatsRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []float64 {

@@ -175,6 +175,15 @@ func readIntsRange(r *reader, dst []int64, n, lo, hi int, s *scratch) []int64 {
 		evenRange(out, seeds, d, lo, base)
 	case lo == 0:
 		integrateColumn(out, seeds, d, planes, n-d, w, base)
+	case d == 1:
+		// x[lo] = x[0] + lo*base + the sum of the first lo values of the
+		// planes; from there on, as integrateColumn.
+		if len(out) == 0 {
+			break
+		}
+		out[0] = seeds[0] + int64(lo)*base + int64(planeSum(planes, n-1, w, lo))
+		gather(out[1:], planes, n-1, w, lo, base)
+		integrate(out)
 	default:
 		x := s.ints(hi)
 		integrateColumn(x, seeds, d, planes, n-d, w, base)
@@ -226,6 +235,44 @@ func evenRange(out []int64, seeds [maxOrder]int64, d, lo int, base int64) {
 		}
 		out[k] = v
 	}
+}
+
+// planeSum returns the sum of the first k values of w byte planes of m
+// values each, wrapping around in 64 bits.
+func planeSum(planes []byte, m, w, k int) uint64 {
+	var sum uint64
+	for p := 0; p < w; p++ {
+		sum += byteSum(planes[p*m:p*m+k]) << (8 * p)
+	}
+	return sum
+}
+
+// byteSum returns the sum of the bytes of b. It adds 8 bytes at a time in
+// 16-bit lanes, the even bytes in one word and the odd bytes in another,
+// folding the lanes every 256 words, before they could overflow.
+func byteSum(b []byte) uint64 {
+	const lanes = 0x00ff00ff00ff00ff
+	var sum uint64
+	for len(b) >= 8 {
+		words := min(len(b)/8, 256)
+		var even, odd uint64
+		for i := 0; i < words; i++ {
+			x := binary.LittleEndian.Uint64(b[8*i:])
+			even += x & lanes
+			odd += x >> 8 & lanes
+		}
+		sum += foldLanes(even) + foldLanes(odd)
+		b = b[8*words:]
+	}
+	for _, c := range b {
+		sum += uint64(c)
+	}
+	return sum
+}
+
+// foldLanes adds the four 16-bit lanes of x.
+func foldLanes(x uint64) uint64 {
+	return x&0xffff + x>>16&0xffff + x>>32&0xffff + x>>48
 }
 
 // integrate undoes difference.
