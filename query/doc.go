@@ -25,8 +25,9 @@
 //
 // With x = _step a bucket that lies inside one column is folded in through
 // its first, last, smallest and largest finite points; only chunks holding a
-// bucket that straddles a column edge or the range edge are decoded, and of
-// those only the straddling buckets' points are visited.
+// bucket that straddles a column edge or the range edge are decoded (once,
+// into the engine's block cache), and of those only the straddling buckets'
+// points are visited, through a span of the cached block.
 //
 // # Concurrency
 //

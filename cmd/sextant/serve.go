@@ -24,6 +24,7 @@ const shutdownGrace = 30 * time.Second
 type serveOptions struct {
 	dataDir string
 	addr    string
+	cacheMB int // engine block cache in MiB; 0: engine.DefaultCacheBytes
 	cfg     server.Config
 }
 
@@ -35,11 +36,17 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.Float64Var(&o.cfg.IngestRate, "ingest-rate", 0,
 		"points per second each project may ingest (0: default, <0: no limit)")
 	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body", 0, "bytes in a history request (0: default)")
+	fs.IntVar(&o.cacheMB, "cache-mb", 0, fmt.Sprintf(
+		"MiB of decoded blocks and summaries kept in memory for charts (0: default %d)",
+		engine.DefaultCacheBytes>>20))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.cacheMB < 0 {
+		return fmt.Errorf("-cache-mb %d: want 0 or more", o.cacheMB)
 	}
 	return serve(ctx, o, log)
 }
@@ -48,7 +55,8 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 // store, so that every acknowledged point is sealed on disk.
 func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	start := time.Now()
-	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db")})
+	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db"),
+		CacheBytes: o.cacheMB << 20})
 	if err != nil {
 		return fmt.Errorf("open store in %s: %w", o.dataDir, err)
 	}
