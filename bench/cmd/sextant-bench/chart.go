@@ -155,7 +155,8 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 		return err
 	}
 	srv, answer := rs.srv, rs.answer
-	defer srv.Stop() //nolint:errcheck // the server is stopped once measured
+	last := srv
+	defer func() { last.Stop() }() //nolint:errcheck // the last server, stopped once measured
 	client := srv.NewClient(1)
 
 	warm, err := timeQueries(client, c.queries, c.budget,
@@ -182,6 +183,11 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 	}
 	mem, _ := srv.Mem(client, false)
 	memGC, _ := srv.Mem(client, true)
+	full2, err := timeFullCache(dir, srv)
+	if err != nil {
+		return err
+	}
+	last = full2.srv
 
 	t.rows = append(t.rows,
 		latencyRow("first after restart, same chart as before", rs.same),
@@ -190,7 +196,9 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 		latencyRow("full range, new width each", widths),
 		latencyRow("random zoom", zoom),
 		latencyRow("server start (open, answers loaded)", rs.ready),
-		latencyRow("server stop (drain, close, answers saved)", rs.stop))
+		latencyRow("server stop (drain, close, answers saved)", rs.stop),
+		latencyRow("server stop after the queries (answers saved)", full2.stop),
+		latencyRow("server start after them (answers loaded)", full2.ready))
 	t.notes = append(t.notes,
 		fmt.Sprintf("Targets: warm median ≤ %s and p99 ≤ %s: %s (repeated query), %s "+
 			"(new width each, answer cache missed), %s (random zooms); first query after "+
@@ -206,6 +214,8 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 			"from the store with its block cache empty. The first start after loading has "+
 			"no saved answers and counts as a chart not asked before.", c.width,
 			freshWidth(c, 0), rs.sameHits, len(rs.same)),
+		fmt.Sprintf("The answer cache saved after the queries: %.0f MB on disk.",
+			float64(full2.saved)/1e6),
 		fmt.Sprintf("Server memory after the queries: RSS %s (peak %s), Go heap in use %s, "+
 			"%s after a GC.", mib(mem.RSS), mib(mem.PeakRSS), mib(mem.HeapInuse),
 			mib(memGC.HeapInuse)),
@@ -300,6 +310,31 @@ func timeRestarts(c config, dir string, full harness.ChartQuery) (restarts, erro
 		}
 	}
 	return rs, nil
+}
+
+// fullCache times the stop and the start after the measurements, when
+// the answer cache holds the most it will.
+type fullCache struct {
+	stop, ready harness.Latencies
+	saved       int64 // bytes of the saved answer cache
+	srv         *harness.Server
+}
+
+// timeFullCache stops srv, which saves its answer cache, and starts the
+// server again, which loads it.
+func timeFullCache(dir string, srv *harness.Server) (fullCache, error) {
+	var fc fullCache
+	d, err := srv.Stop()
+	if err != nil {
+		return fc, err
+	}
+	fc.stop = harness.Latencies{d}
+	fc.saved, _ = stores.DirSize(filepath.Join(dir, "cache", "answers"))
+	if fc.srv, err = startServer(dir); err != nil {
+		return fc, err
+	}
+	fc.ready = harness.Latencies{fc.srv.Ready}
+	return fc, nil
 }
 
 // minQueries is how many queries a measurement makes even past its budget.
