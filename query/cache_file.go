@@ -83,6 +83,8 @@ func (e *Engine) SaveCache(dir string, build []byte) error {
 // wraps ErrCacheFile, and the cache stays empty. Call it before the first
 // query.
 func (e *Engine) LoadCache(dir string, build []byte) (int64, error) {
+	// A save cut short leaves its temporary directory: never read, dropped.
+	_ = os.RemoveAll(dir + ".tmp")
 	if e.cache == nil {
 		return 0, os.RemoveAll(dir)
 	}

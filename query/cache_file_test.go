@@ -261,3 +261,25 @@ func TestCacheKeyCoversChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestStampBytes pins the stamp file's bytes, after a non-empty prefix.
+func TestStampBytes(t *testing.T) {
+	e := NewEngine(newMemSource(10), Options{MaxRawPoints: 300})
+	at := time.Unix(0, 0x0102030405060708)
+	got := e.appendStamp([]byte{0xff}, []byte("ab"), at)
+	want := []byte{0xff,
+		answersFormat,
+		0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, // saved at
+		5,        // stamp length
+		'a', 'b', // build
+		cacheVersion, // answer encoding and key shape
+		0xac, 0x02,   // MaxRawPoints 300, uvarint
+	}
+	want = binary.LittleEndian.AppendUint32(want, crc32.Checksum(want[1:], castagnoli))
+	if string(got) != string(want) {
+		t.Errorf("appendStamp = % x\nwant          % x", got, want)
+	}
+	if err := e.checkStamp(got[1:], []byte("ab"), at.Add(time.Second)); err != nil {
+		t.Errorf("checkStamp of its own bytes: %v", err)
+	}
+}
