@@ -108,28 +108,38 @@ func readPlanes(r *reader, packing, n, w int, s *scratch) []byte {
 	case packRaw:
 		return r.bytes("raw planes", n*w)
 	case packZstd:
-		planes := s.bytes(n * w)
+		// Each plane may be written zstdSlack bytes past its end (into the
+		// next plane, or the buffer's tail), which lets zstd copy matches
+		// 16 bytes at a time; a frame that fills the slack is corrupt.
+		buf := s.bytes(n*w + zstdSlack)
 		for p := 0; p < w && r.err == nil; p++ {
-			readPlane(r, planes[p*n:(p+1)*n])
+			readPlane(r, buf[p*n:(p+1)*n+zstdSlack])
 		}
-		return planes
+		return buf[:n*w]
 	}
 	r.fail("plane packing")
 	return nil
 }
 
-func readPlane(r *reader, plane []byte) {
+// zstdSlack is the room a plane's buffer leaves zstd past the plane's end:
+// with less than 32 bytes, the klauspost decoder falls back to its slower
+// bounds-checked copies.
+const zstdSlack = 32
+
+// readPlane reads one plane of a zstd column into buf[:len(buf)-zstdSlack].
+func readPlane(r *reader, buf []byte) {
+	n := len(buf) - zstdSlack
 	size := r.count("plane length", len(r.b))
 	if size == 0 {
-		copy(plane, r.bytes("raw plane", len(plane)))
+		copy(buf[:n], r.bytes("raw plane", n))
 		return
 	}
 	z := r.bytes("zstd frame", size)
 	if r.err != nil {
 		return
 	}
-	out, err := decoder.DecodeAll(z, plane[:0:len(plane)])
-	if err != nil || len(out) != len(plane) {
+	out, err := decoder.DecodeAll(z, buf[:0])
+	if err != nil || len(out) != n || (n > 0 && &out[0] != &buf[0]) {
 		r.fail("zstd frame")
 	}
 }
