@@ -81,6 +81,17 @@ func BenchmarkSummary(b *testing.B) {
 
 func BenchmarkDecodeSummary(b *testing.B) {
 	bs, points := realBlocks(b)
+	benchDecodeSummary(b, bs, points)
+}
+
+// BenchmarkDecodeSummaryFloat32 decodes the summaries of float32 loss
+// curves (float32Blocks).
+func BenchmarkDecodeSummaryFloat32(b *testing.B) {
+	bs, points := float32Blocks()
+	benchDecodeSummary(b, bs, points)
+}
+
+func benchDecodeSummary(b *testing.B, bs []curve, points int) {
 	encoded := make([][]byte, len(bs))
 	for i, c := range bs {
 		st, pyr := Summarize(c.steps, c.values)
