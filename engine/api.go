@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/sextant-ml/sextant/engine/block"
@@ -61,7 +62,12 @@ type Options struct {
 	// IdleSeal seals the heads of a run that received no point for this
 	// long (default 1 minute).
 	IdleSeal time.Duration
-	// CacheBytes sizes the fastcache of decoded blocks (default 64 MiB).
+	// CacheBytes bounds the block cache, which holds decoded blocks and
+	// block summaries in the Go heap (default DefaultCacheBytes). A chart
+	// of a long series reads every summary and a few points of most blocks
+	// of the range, so the cache should hold the series charted often:
+	// about 8 bytes a point plus 1.5 a point for summaries when steps are
+	// evenly spaced, 16 plus 1.5 otherwise.
 	CacheBytes int
 	// WALSegmentBytes rotates a write-ahead log segment past this size
 	// (default 64 MiB).
@@ -160,22 +166,61 @@ func (p Points) Len() int { return len(p.Steps) }
 
 // Chunk is a piece of a series handed to a reader by Scan: either a sealed
 // block, whose statistics and summary pyramid are known without decoding its
-// points, or points still in the head (Pyramid is nil then).
+// points, or points still in the head (Pyramid is nil then). A sealed
+// block's Pyramid is shared with the block cache and must not be written.
 type Chunk struct {
 	Stats   block.Stats
 	Pyramid []block.Bucket
-	load    func() (Points, error)
-	// appendTo, when set, appends the chunk's points in [lo, hi] to dst
-	// without building the whole chunk first.
-	appendTo func(dst Points, lo, hi int64) (Points, error)
+	load    func() (Span, error)
+	span    Span
+	loaded  bool
 }
 
-// Points decodes the chunk's points, through the block cache.
-func (c *Chunk) Points() (Points, error) { return c.load() }
+// Points returns a copy of the chunk's points, which the caller owns.
+func (c *Chunk) Points() (Points, error) {
+	s, err := c.whole()
+	if err != nil {
+		return Points{}, err
+	}
+	return s.AppendTo(Points{Steps: make([]int64, 0, s.Len()),
+		Values: make([]float64, 0, s.Len())}), nil
+}
 
-// NewChunk builds a chunk from already decoded points; query tests and the
-// head use it.
+// Span returns points [i, j) of the chunk, by position, without copying:
+// point i of a sealed block is point i%block.PyramidSpan of its bucket
+// i/block.PyramidSpan. A sealed block is decoded once, through the block
+// cache, however many spans are taken of it.
+func (c *Chunk) Span(i, j int) (Span, error) {
+	s, err := c.whole()
+	if err != nil {
+		return Span{}, err
+	}
+	if i < 0 || j < i || j > s.Len() {
+		return Span{}, fmt.Errorf("span [%d, %d) of a chunk of %d points: %w",
+			i, j, s.Len(), ErrInvalid)
+	}
+	return s.Slice(i, j), nil
+}
+
+// whole returns the span of every point of the chunk, loading it once.
+func (c *Chunk) whole() (Span, error) {
+	if !c.loaded {
+		s, err := c.load()
+		if err != nil {
+			return Span{}, err
+		}
+		if s.Len() != c.Stats.Count {
+			return Span{}, fmt.Errorf("chunk holds %d points, its stats say %d: %w",
+				s.Len(), c.Stats.Count, ErrCorrupt)
+		}
+		c.span, c.loaded = s, true
+	}
+	return c.span, nil
+}
+
+// NewChunk builds a chunk from already decoded points, which it shares;
+// query tests and the head use it.
 func NewChunk(p Points) *Chunk {
 	stats, pyramid := block.Summarize(p.Steps, p.Values)
-	return &Chunk{Stats: stats, Pyramid: pyramid, load: func() (Points, error) { return p, nil }}
+	return &Chunk{Stats: stats, Pyramid: pyramid, span: compactSpan(p), loaded: true}
 }

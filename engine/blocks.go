@@ -4,9 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"sort"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -107,90 +105,80 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 	return refs, nil
 }
 
-// readBlock returns the points of a sealed block, through the cache.
+// readBlock returns a copy of the points of a sealed block, which the
+// caller owns.
 func (db *DB) readBlock(rs *runState, key string, ref blockRef) (Points, error) {
-	dst := Points{Steps: make([]int64, 0, ref.count), Values: make([]float64, 0, ref.count)}
-	return db.appendBlock(dst, rs, key, ref, math.MinInt64, math.MaxInt64)
+	s, err := db.blockSpan(rs, key, ref)
+	if err != nil {
+		return Points{}, err
+	}
+	return s.AppendTo(Points{Steps: make([]int64, 0, s.Len()),
+		Values: make([]float64, 0, s.Len())}), nil
 }
 
-// rawBufs holds buffers for the cache's copies of decoded blocks, and for
-// encoded blocks fetched from the BlockStore.
-var rawBufs = sync.Pool{New: func() any { return new([]byte) }}
-
 // appendBlock appends to dst the points of a sealed block with step in
-// [lo, hi], through the cache.
+// [lo, hi].
 func (db *DB) appendBlock(dst Points, rs *runState, key string,
 	ref blockRef, lo, hi int64) (Points, error) {
-	buf := rawBufs.Get().(*[]byte)
-	defer rawBufs.Put(buf)
-	var hk [8]byte
-	binary.LittleEndian.PutUint64(hk[:], ref.hash)
-	*buf = db.cache.GetBig((*buf)[:0], hk[:])
-	if len(*buf) == 16*ref.count && ref.count > 0 {
-		db.stats.cacheHits.Add(1)
-		return appendRawRange(dst, *buf, lo, hi), nil
-	}
-
-	db.stats.cacheMisses.Add(1)
-	p, err := db.decodeBlock(rs, key, ref)
+	s, err := db.blockSpan(rs, key, ref)
 	if err != nil {
 		return dst, err
 	}
-	*buf = appendRaw((*buf)[:0], p)
-	db.cache.SetBig(hk[:], *buf)
-	p = trim(p, lo, hi)
-	dst.Steps, dst.Values = append(dst.Steps, p.Steps...), append(dst.Values, p.Values...)
-	return dst, nil
+	return s.within(lo, hi).AppendTo(dst), nil
 }
 
-// decodeBlock fetches a sealed block from the BlockStore and decodes it.
-func (db *DB) decodeBlock(rs *runState, key string, ref blockRef) (Points, error) {
+// blockSpan returns the points of a sealed block through the block cache,
+// decoding them on a miss. The span is shared with the cache.
+func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (Span, error) {
+	k := cacheKey{hash: ref.hash, kind: kindPoints}
+	if v, ok := db.cache.get(k); ok {
+		if s := v.(*Span); s.Len() == ref.count {
+			db.stats.cacheHits.Add(1)
+			return *s, nil
+		}
+	}
+	db.stats.cacheMisses.Add(1)
+	s, err := db.decodeBlock(rs, key, ref)
+	if err != nil {
+		return Span{}, err
+	}
+	db.cache.put(k, &s, spanBytes(&s))
+	return s, nil
+}
+
+// Buffers for encoded blocks fetched from the BlockStore, and for decoded
+// steps that turn out evenly spaced and are not kept.
+var (
+	rawBufs      = sync.Pool{New: func() any { return new([]byte) }}
+	decodedSteps = sync.Pool{New: func() any { return new([]int64) }}
+)
+
+// decodeBlock fetches a sealed block from the BlockStore and decodes it into
+// a span of its own arrays, without steps when they are evenly spaced.
+func (db *DB) decodeBlock(rs *runState, key string, ref blockRef) (Span, error) {
 	buf := rawBufs.Get().(*[]byte)
 	defer rawBufs.Put(buf)
 	var err error
 	*buf, err = db.blocks.Get((*buf)[:0], blockKey(rs, key, ref))
 	if errors.Is(err, ErrNotFound) {
-		return Points{}, fmt.Errorf("block %q@%d of %s/%s: missing: %w",
+		return Span{}, fmt.Errorf("block %q@%d of %s/%s: missing: %w",
 			key, ref.minStep, rs.project, rs.id, ErrCorrupt)
 	}
 	if err != nil {
-		return Points{}, fmt.Errorf("read block: %w", err)
+		return Span{}, fmt.Errorf("read block: %w", err)
 	}
+	steps := decodedSteps.Get().(*[]int64)
+	defer decodedSteps.Put(steps)
 	var p Points
-	p.Steps, p.Values, err = block.Decode(*buf, make([]int64, 0, ref.count),
-		make([]float64, 0, ref.count))
+	p.Steps, p.Values, err = block.Decode(*buf, (*steps)[:0], make([]float64, 0, ref.count))
+	*steps = p.Steps
 	if err != nil || p.Len() != ref.count {
-		return Points{}, fmt.Errorf("decode block %q@%d of %s/%s: %w: %w",
+		return Span{}, fmt.Errorf("decode block %q@%d of %s/%s: %w: %w",
 			key, ref.minStep, rs.project, rs.id, ErrCorrupt, err)
 	}
-	return p, nil
-}
-
-// appendRaw appends points as the cache holds them: every step, then every
-// value, as 8 bytes little-endian each.
-func appendRaw(dst []byte, p Points) []byte {
-	for _, s := range p.Steps {
-		dst = binary.LittleEndian.AppendUint64(dst, uint64(s))
+	s := compactSpan(p)
+	if s.steps != nil {
+		s.steps = append(make([]int64, 0, p.Len()), p.Steps...)
 	}
-	for _, v := range p.Values {
-		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
-	}
-	return dst
-}
-
-// appendRawRange appends the points of a cached block with step in
-// [lo, hi] to dst.
-func appendRawRange(dst Points, raw []byte, lo, hi int64) Points {
-	n := len(raw) / 16
-	step := func(i int) int64 { return int64(binary.LittleEndian.Uint64(raw[8*i:])) }
-	i := sort.Search(n, func(i int) bool { return step(i) >= lo })
-	j := sort.Search(n, func(i int) bool { return step(i) > hi })
-	for k := i; k < j; k++ {
-		dst.Steps = append(dst.Steps, step(k))
-	}
-	for k := i; k < j; k++ {
-		dst.Values = append(dst.Values,
-			math.Float64frombits(binary.LittleEndian.Uint64(raw[8*(n+k):])))
-	}
-	return dst
+	return s, nil
 }

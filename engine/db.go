@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/VictoriaMetrics/fastcache"
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 
@@ -20,7 +19,11 @@ import (
 const (
 	DefaultHeadMaxPoints = 8192
 	DefaultIdleSeal      = time.Minute
-	DefaultCacheBytes    = 64 << 20
+	// DefaultCacheBytes bounds the block cache. It holds the chart target
+	// of docs/performance.md, 100 runs of a million evenly stepped points,
+	// at 9.5 bytes a point (values and summaries), with room to spare;
+	// docs/performance-engine.md gives the measurement.
+	DefaultCacheBytes = 1 << 30
 	// DefaultWALSegmentBytes is the size past which a log segment rotates.
 	DefaultWALSegmentBytes = 64 << 20
 )
@@ -32,7 +35,7 @@ type DB struct {
 	bdb    *badger.DB
 	blocks BlockStore // the bytes of sealed blocks
 	opts   Options
-	cache  *fastcache.Cache
+	cache  *blockCache
 
 	// createMu serializes changes to the catalogue's membership: creating
 	// projects and runs, deleting runs.
@@ -79,7 +82,7 @@ func Open(opts Options) (*DB, error) {
 		bdb:      bdb,
 		opts:     opts,
 		blocks:   opts.BlockStore,
-		cache:    fastcache.New(opts.CacheBytes),
+		cache:    newBlockCache(opts.CacheBytes),
 		projects: make(map[string]*projectState),
 		segRuns:  make(map[int]map[*runState]uint64),
 		kick:     make(chan struct{}, 1),
@@ -118,15 +121,26 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// badgerOptions tunes Badger for the engine; docs/performance-engine.md
-// gives the reasons.
+// Badger's tables are compressed in blocks of badgerTableBlockBytes (not
+// the engine's metric blocks: a table block holds many records), and
+// badgerBlockCacheBytes bounds its cache of decompressed table blocks,
+// which Badger needs once tables are compressed.
+const (
+	badgerTableBlockBytes = 16 << 10
+	badgerBlockCacheBytes = 16 << 20
+)
+
+// badgerOptions tunes Badger for the engine; docs/format/keys.md and
+// docs/performance-engine.md give the reasons.
 func badgerOptions(o Options) badger.Options {
 	bo := badger.DefaultOptions(o.Dir).
 		WithLogger(nil).
 		WithSyncWrites(true).
 		WithNumVersionsToKeep(1).
-		WithCompression(options.None).
-		WithBlockCacheSize(0).
+		WithCompactL0OnClose(true).
+		WithCompression(options.Snappy).
+		WithBlockSize(badgerTableBlockBytes).
+		WithBlockCacheSize(badgerBlockCacheBytes).
 		WithValueThreshold(1 << 20).
 		WithMemTableSize(16 << 20).
 		WithNumMemtables(3).
@@ -155,7 +169,7 @@ func (db *DB) Close() error {
 		}
 		err = errors.Join(err, cerr)
 	}
-	return errors.Join(err, db.bdb.Close())
+	return errors.Join(err, closeBadger(db.bdb, db.opts))
 }
 
 // Badger returns the underlying database for layers that keep their own

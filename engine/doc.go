@@ -34,7 +34,7 @@
 //
 //	e/p/<project>                      project record (version, JSON)
 //	e/r/<project>/<run>                run record: metadata, summary, wal floor
-//	e/k/<project>/<run>/<key>          the run has series key (empty value)
+//	e/k/<project>/<run>/<key>          no longer written (earlier series list)
 //	e/s/<project>/<run>/<key>\x00<minStep:8>  version, block hash and id, summary
 //	e/b/<project>/<run>/<key>\x00<minStep:8><id:8>  block (BlockStore)
 //
@@ -79,8 +79,9 @@
 //   - The run summary is updated on ingest and persisted with each seal
 //     round; replaying the records above the floor on top of it restores the
 //     summary of the last acknowledged batch.
-//   - Decoded blocks are cached under the hash of their encoded bytes, so a
-//     rewritten block never meets a stale cache entry.
+//   - Decoded blocks and summaries are cached under the hash of the block's
+//     encoded bytes, so a rewritten block never meets a stale cache entry.
+//     Cached blocks and summaries are never written: readers share them.
 //   - A summary names only a block that exists: a seal round puts its new
 //     blocks in the BlockStore, then writes the summaries and run record to
 //     Badger, then deletes the blocks it replaced. A crash between steps

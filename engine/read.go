@@ -1,13 +1,10 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/dgraph-io/badger/v4"
-
-	"github.com/sextant-ml/sextant/engine/block"
 )
 
 // Keys lists the series of a run, _timestamp and _runtime included, sorted.
@@ -73,17 +70,11 @@ func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, er
 	n := v.estimate()
 	out := Points{Steps: make([]int64, 0, n), Values: make([]float64, 0, n)}
 	err = v.scan(func(c *Chunk) error {
-		if c.appendTo != nil {
-			out, err = c.appendTo(out, minStep, maxStep)
-			return err
-		}
-		p, err := c.Points()
+		s, err := c.whole()
 		if err != nil {
 			return err
 		}
-		p = trim(p, minStep, maxStep)
-		out.Steps = append(out.Steps, p.Steps...)
-		out.Values = append(out.Values, p.Values...)
+		out = s.within(minStep, maxStep).AppendTo(out)
 		return nil
 	})
 	return out, err
@@ -241,47 +232,10 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 		}
 		return NewChunk(merge(old, patches)), nil
 	}
-	st, pyr, err := v.db.readSummary(v.txn, v.rs, v.key, ref)
+	sum, err := v.db.readSummary(v.txn, v.rs, v.key, ref)
 	if err != nil {
 		return nil, err
 	}
-	return &Chunk{Stats: st, Pyramid: pyr,
-		load: func() (Points, error) { return v.db.readBlock(v.rs, v.key, ref) },
-		appendTo: func(dst Points, lo, hi int64) (Points, error) {
-			return v.db.appendBlock(dst, v.rs, v.key, ref, lo, hi)
-		},
-	}, nil
-}
-
-// readSummary returns the statistics and pyramid of a sealed block,
-// through the cache.
-func (db *DB) readSummary(txn *badger.Txn, rs *runState, key string, ref blockRef) (
-	block.Stats, []block.Bucket, error) {
-	ck := summaryCacheKey(ref.hash)
-	if st, pyr, ok := rawSummary(db.cache.Get(nil, ck)); ok {
-		db.stats.summaryHits.Add(1)
-		return st, pyr, nil
-	}
-	item, err := txn.Get(seriesKey(prefixSummary, rs.project, rs.id, key, ref.minStep))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return block.Stats{}, nil, fmt.Errorf("summary %q@%d of %s/%s: missing: %w",
-			key, ref.minStep, rs.project, rs.id, ErrCorrupt)
-	}
-	if err != nil {
-		return block.Stats{}, nil, fmt.Errorf("read summary: %w", err)
-	}
-	var st block.Stats
-	var pyr []block.Bucket
-	err = item.Value(func(val []byte) error {
-		var err error
-		_, st, pyr, err = decodeSummaryValue(val)
-		return err
-	})
-	if err != nil {
-		return block.Stats{}, nil, fmt.Errorf("summary %q@%d of %s/%s: %w",
-			key, ref.minStep, rs.project, rs.id, err)
-	}
-	db.stats.summaryMisses.Add(1)
-	db.cache.Set(ck, appendRawSummary(nil, st, pyr))
-	return st, pyr, nil
+	return &Chunk{Stats: sum.st, Pyramid: sum.pyr,
+		load: func() (Span, error) { return v.db.blockSpan(v.rs, v.key, ref) }}, nil
 }

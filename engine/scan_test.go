@@ -96,7 +96,7 @@ func TestScanReadsSummariesOnly(t *testing.T) {
 	if err := db.sealAll(sealAll); err != nil {
 		t.Fatal(err)
 	}
-	db.cache.Reset()
+	db.cache.reset()
 	n := 0
 	err := db.Scan("p", "r", "x", 0, math.MaxInt64, func(c *Chunk) error {
 		n++

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/sextant-ml/sextant/engine"
 )
@@ -39,30 +40,34 @@ func BenchmarkM4Million(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(n * 16)
 		rec := &recorder{}
+		cpu := cpuTime()
 		for b.Loop() {
 			rec.pts = rec.pts[:0]
-			d := &stepDrawer{g: g, m: newM4(g, rec)}
+			d := newStepDrawer(g, nil, rec)
 			for _, ch := range chunks {
 				if err := d.chunk(ch); err != nil {
 					b.Fatal(err)
 				}
 			}
-			d.m.flush()
+			d.finish()
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("points", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(n * 16)
 		rec := &recorder{}
+		cpu := cpuTime()
 		for b.Loop() {
 			rec.pts = rec.pts[:0]
-			d := &stepDrawer{g: g, m: newM4(g, rec)}
+			d := newStepDrawer(g, nil, rec)
 			for _, ch := range chunks {
-				p, _ := ch.Points()
-				d.points(p, 0, p.Len())
+				s, _ := ch.Span(0, ch.Stats.Count)
+				d.points(s)
 			}
-			d.m.flush()
+			d.finish()
 		}
+		reportCPU(b, cpu)
 	})
 }
 
@@ -87,14 +92,22 @@ func BenchmarkChart10Runs(b *testing.B) {
 			e := NewEngine(src, opts)
 			var buf []byte
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				var err error
 				if buf, err = e.ChartJSON(buf[:0], "p", req); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 			hits, misses := e.CacheStats()
 			b.ReportMetric(float64(hits)/float64(hits+misses), "hits/op")
 		})
 	}
+}
+
+// reportCPU reports the process's CPU time per op since cpu, which a loaded
+// machine disturbs less than wall time.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -10,130 +11,198 @@ import (
 
 // stepDrawer draws a series over x = _step from its chunks, folding in
 // whole buckets where it can and visiting points only where a bucket
-// straddles a column edge or the range edge.
+// straddles a column edge or the range edge. Chunks arrive in increasing
+// step, so every column's points do too: the first point folded into a
+// column is its first, the last its last, and a smallest or largest y only
+// replaces an earlier one when strictly smaller or larger, which gives ties
+// to the smallest x as M4 wants.
 type stepDrawer struct {
-	g         grid
-	m         *m4
-	count     int // points in range with a finite y
-	nonFinite int // points in range with NaN or an infinite y
-	// decoded counts points visited one by one, for tests and benchmarks.
-	decoded int
+	g      grid
+	m      *m4
+	lo, hi int64 // the integer steps of the range
+	// ends[c] is the largest step of column c (smaller than the column's
+	// first step when it holds none); see columnEnds. Nil when the range
+	// holds no integer step.
+	ends      []int64
+	c         int     // the column being folded
+	acc       stepCol // what column c holds so far
+	count     int     // points in range with a finite y
+	nonFinite int     // points in range with NaN or an infinite y
+	decoded   int     // points visited one by one, for tests and benchmarks
+}
+
+// stepPoint is a point of an x = _step series.
+type stepPoint struct {
+	step int64
+	y    float64
+}
+
+// stepCol accumulates the M4 points of one column from runs of points
+// given in increasing step.
+type stepCol struct {
+	n                   int // runs folded in
+	first, last, lo, hi stepPoint
+}
+
+// add folds in a run of points that follows every run folded so far.
+func (a *stepCol) add(first, lo, hi, last stepPoint) {
+	if a.n == 0 {
+		a.first, a.lo, a.hi = first, lo, hi
+	} else {
+		if lo.y < a.lo.y {
+			a.lo = lo
+		}
+		if hi.y > a.hi.y {
+			a.hi = hi
+		}
+	}
+	a.last = last
+	a.n++
+}
+
+// newStepDrawer returns a drawer of the grid's range into out. ends are
+// columnEnds of the grid, or nil to compute them.
+func newStepDrawer(g grid, ends []int64, out sink) *stepDrawer {
+	d := &stepDrawer{g: g, m: newM4(g, out)}
+	if lo, hi, ok := stepRange(g); ok {
+		d.lo, d.hi = lo, hi
+		if ends == nil {
+			ends = columnEnds(g, lo, hi)
+		}
+		d.ends = ends
+	}
+	return d
+}
+
+// finish emits the last column; call it after the last chunk.
+func (d *stepDrawer) finish() {
+	d.flush()
+	d.m.flush()
 }
 
 // chunk draws one chunk; chunks arrive in increasing step.
 func (d *stepDrawer) chunk(ch *engine.Chunk) error {
 	s := &ch.Stats
-	if s.Count == 0 || float64(s.MaxStep) < d.g.xMin || float64(s.MinStep) > d.g.xMax {
+	if d.ends == nil || s.Count == 0 || s.MaxStep < d.lo || s.MinStep > d.hi {
 		return nil
 	}
-	if c, ok := d.oneColumn(s.MinStep, s.MaxStep); ok && s.NonFinite == 0 {
-		d.count += s.Count
-		d.m.add(c, point{x: float64(s.MinStep), y: s.First, step: s.MinStep, idx: -1})
-		d.m.add(c, point{x: float64(s.MinAt), y: s.Min, step: s.MinAt, idx: -1})
-		d.m.add(c, point{x: float64(s.MaxAt), y: s.Max, step: s.MaxAt, idx: -1})
-		d.m.add(c, point{x: float64(s.MaxStep), y: s.Last, step: s.MaxStep, idx: -1})
-		return nil
+	if s.MinStep >= d.lo && s.MaxStep <= d.hi && s.NonFinite == 0 {
+		if d.seek(s.MinStep); s.MaxStep <= d.ends[d.c] {
+			d.count += s.Count
+			d.acc.add(stepPoint{s.MinStep, s.First}, stepPoint{s.MinAt, s.Min},
+				stepPoint{s.MaxAt, s.Max}, stepPoint{s.MaxStep, s.Last})
+			return nil
+		}
 	}
 	if len(ch.Pyramid) == 0 {
-		pts, err := ch.Points()
+		sp, err := ch.Span(0, s.Count)
 		if err != nil {
 			return fmt.Errorf("read chunk: %w", err)
 		}
-		d.points(pts, 0, pts.Len())
+		d.points(sp)
 		return nil
 	}
 	return d.buckets(ch)
 }
 
-// oneColumn reports whether steps lo..hi lie in the range and in one
-// column, and which.
-func (d *stepDrawer) oneColumn(lo, hi int64) (int, bool) {
-	x0, x1 := float64(lo), float64(hi)
-	if !d.g.contains(x0) || !d.g.contains(x1) {
-		return 0, false
-	}
-	c := d.g.col(x0)
-	return c, c == d.g.col(x1)
-}
-
-// buckets draws a chunk bucket by bucket, decoding it at most once.
-//
-// TODO: a bucket that straddles a column edge costs the decoding of its
-// whole block, and at width 1000 over 1M points nearly every block holds
-// one; a codec that decodes one bucket's 64 points alone would let a cold
-// full-range chart touch about 6% of the points instead of all.
+// buckets draws a chunk bucket by bucket; only the points of buckets that
+// straddle a column edge or the range edge are read, from a span of the
+// chunk shared with the block cache.
 func (d *stepDrawer) buckets(ch *engine.Chunk) error {
-	var pts engine.Points
-	loaded := false
-	for i := range ch.Pyramid {
-		b := &ch.Pyramid[i]
-		if b.Count == 0 || float64(b.MaxStep) < d.g.xMin || float64(b.MinStep) > d.g.xMax {
+	pyr := ch.Pyramid
+	i := sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
+	for ; i < len(pyr); i++ {
+		b := &pyr[i]
+		if b.MinStep > d.hi {
+			break
+		}
+		if b.Count == 0 {
 			continue
 		}
-		if c, ok := d.oneColumn(b.MinStep, b.MaxStep); ok {
-			d.count += b.Finite
-			d.nonFinite += b.Count - b.Finite
-			d.addBucket(c, b)
-			continue
-		}
-		if !loaded {
-			var err error
-			if pts, err = ch.Points(); err != nil {
-				return fmt.Errorf("read chunk: %w", err)
+		if b.MinStep >= d.lo && b.MaxStep <= d.hi {
+			if d.seek(b.MinStep); b.MaxStep <= d.ends[d.c] {
+				d.count += b.Finite
+				d.nonFinite += b.Count - b.Finite
+				if b.Finite > 0 {
+					d.acc.add(stepPoint{b.FirstStep, b.First}, stepPoint{b.MinAt, b.Min},
+						stepPoint{b.MaxAt, b.Max}, stepPoint{b.LastStep, b.Last})
+				}
+				continue
 			}
-			if pts.Len() != ch.Stats.Count {
-				return fmt.Errorf("chunk holds %d points, its stats say %d: %w",
-					pts.Len(), ch.Stats.Count, engine.ErrCorrupt)
-			}
-			loaded = true
 		}
 		lo := i * block.PyramidSpan
-		d.points(pts, lo, min(lo+b.Count, pts.Len()))
+		sp, err := ch.Span(lo, lo+b.Count)
+		if err != nil {
+			return fmt.Errorf("read chunk: %w", err)
+		}
+		d.points(sp)
 	}
 	return nil
 }
 
-func (d *stepDrawer) addBucket(c int, b *block.Bucket) {
-	if b.Finite == 0 {
+// seek makes the column holding step s the current one, emitting the
+// current one if s lies past it. s is a step of the range at or after every
+// step folded so far.
+func (d *stepDrawer) seek(s int64) {
+	if s <= d.ends[d.c] {
 		return
 	}
-	d.m.add(c, point{x: float64(b.FirstStep), y: b.First, step: b.FirstStep, idx: -1})
-	d.m.add(c, point{x: float64(b.MinAt), y: b.Min, step: b.MinAt, idx: -1})
-	d.m.add(c, point{x: float64(b.MaxAt), y: b.Max, step: b.MaxAt, idx: -1})
-	d.m.add(c, point{x: float64(b.LastStep), y: b.Last, step: b.LastStep, idx: -1})
-}
-
-// points draws pts[lo:hi] point by point: it clips them to the range,
-// cuts them where the column changes (binary search, columns being
-// monotonic in x) and folds each run of one column in a single pass.
-func (d *stepDrawer) points(pts engine.Points, lo, hi int) {
-	steps := pts.Steps
-	lo += sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) >= d.g.xMin })
-	hi = lo + sort.Search(hi-lo, func(i int) bool { return float64(steps[lo+i]) > d.g.xMax })
-	d.decoded += hi - lo
-	for lo < hi {
-		c := d.g.col(float64(steps[lo]))
-		end := hi
-		if d.g.col(float64(steps[hi-1])) != c {
-			end = lo + sort.Search(hi-lo, func(i int) bool {
-				return d.g.col(float64(steps[lo+i])) > c
-			})
-		}
-		finite := d.fold(c, pts, lo, end)
-		d.count += finite
-		d.nonFinite += end - lo - finite
-		lo = end
+	d.flush()
+	for d.c < len(d.ends)-1 && s > d.ends[d.c] {
+		d.c++
 	}
 }
 
-// fold adds the first, last, smallest and largest finite points of
-// pts[lo:hi], all of column c, and returns how many are finite.
-func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) int {
-	vals := pts.Values
+// flush hands the current column to the M4 sink, if it has points.
+func (d *stepDrawer) flush() {
+	a := &d.acc
+	if a.n == 0 {
+		return
+	}
+	pt := func(p stepPoint) point {
+		return point{x: float64(p.step), y: p.y, step: p.step, idx: -1}
+	}
+	d.m.flush()
+	d.m.cur = d.c
+	d.m.col = column{n: a.n, first: pt(a.first), last: pt(a.last), lo: pt(a.lo), hi: pt(a.hi)}
+	*a = stepCol{}
+}
+
+// points draws the points of a span: it clips them to the range, cuts them
+// where the column changes (binary search) and folds each run of one
+// column in a single pass.
+func (d *stepDrawer) points(s engine.Span) {
+	i, j := 0, s.Len()
+	if j == 0 {
+		return
+	}
+	if s.Step(0) < d.lo {
+		i = s.Search(d.lo)
+	}
+	if s.Step(j-1) > d.hi {
+		j = s.Search(d.hi + 1) // d.hi < a step, so no overflow
+	}
+	if i >= j {
+		return
+	}
+	d.decoded += j - i
+	for i < j {
+		d.seek(s.Step(i))
+		k := j
+		if e := d.ends[d.c]; s.Step(j-1) > e {
+			k = s.Search(e + 1)
+		}
+		d.fold(s, i, k)
+		i = k
+	}
+}
+
+// fold folds points [i, k) of s, all of the current column, into it.
+func (d *stepDrawer) fold(s engine.Span, i, k int) {
+	vals := s.Values[i:k]
 	first, last, mn, mx := -1, -1, -1, -1
 	finite := 0
-	for i := lo; i < hi; i++ {
-		v := vals[i]
+	for i, v := range vals {
 		if v-v != 0 { // NaN or an infinity
 			continue
 		}
@@ -149,12 +218,86 @@ func (d *stepDrawer) fold(c int, pts engine.Points, lo, hi int) int {
 			mx = i
 		}
 	}
+	d.count += finite
+	d.nonFinite += len(vals) - finite
 	if first < 0 {
-		return 0
+		return
 	}
-	for _, i := range [4]int{first, mn, mx, last} {
-		s := pts.Steps[i]
-		d.m.add(c, point{x: float64(s), y: vals[i], step: s, idx: -1})
+	at := func(n int) stepPoint { return stepPoint{s.Step(i + n), vals[n]} }
+	d.acc.add(at(first), at(mn), at(mx), at(last))
+}
+
+// columnEnds returns, for each column of the grid, the largest integer step
+// in [lo, hi] that grid.col puts in it; a column holding no step gets the
+// end of the column before it (lo-1 for the first). grid.col is monotonic
+// in x, so each end is found by a search around the step the column's edge
+// estimates, with a few calls of grid.col.
+func columnEnds(g grid, lo, hi int64) []int64 {
+	ends := make([]int64, g.width)
+	start := lo // the smallest step not placed in a column yet
+	for c := 0; c < g.width-1; c++ {
+		past := func(s int64) bool { return g.col(float64(s)) > c }
+		if start > hi || !past(hi) {
+			// Columns c+1 on are empty.
+			for ; c < g.width-1; c++ {
+				ends[c] = hi
+			}
+			break
+		}
+		guess := g.xMin + float64(c+1)*g.span/g.w
+		e := firstStep(start, hi, past, guess)
+		ends[c], start = e-1, e
 	}
-	return finite
+	ends[g.width-1] = hi
+	return ends
+}
+
+// firstStep returns the smallest s in [lo, hi] with pred(s), given that
+// pred is monotonic and pred(hi) holds, by galloping from guess.
+func firstStep(lo, hi int64, pred func(int64) bool, guess float64) int64 {
+	s := hi
+	if guess > float64(lo) && guess < float64(hi) {
+		s = int64(math.Ceil(guess))
+	} else if guess <= float64(lo) {
+		s = lo
+	}
+	s = min(max(s, lo), hi)
+	// Bracket the answer in (a, b]: pred(b) holds, pred(a) fails or a < lo.
+	var a, b int64
+	if pred(s) {
+		b = s
+		for d := int64(1); ; d *= 2 {
+			if b-lo < d {
+				a = lo - 1
+				break
+			}
+			if !pred(b - d) {
+				a = b - d
+				break
+			}
+			b -= d
+		}
+	} else {
+		a = s
+		for d := int64(1); ; d *= 2 {
+			if hi-a <= d {
+				b = hi
+				break
+			}
+			if pred(a + d) {
+				b = a + d
+				break
+			}
+			a += d
+		}
+	}
+	for b-a > 1 {
+		m := a + (b-a)/2
+		if pred(m) {
+			b = m
+		} else {
+			a = m
+		}
+	}
+	return b
 }

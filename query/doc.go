@@ -25,8 +25,9 @@
 //
 // With x = _step a bucket that lies inside one column is folded in through
 // its first, last, smallest and largest finite points; only chunks holding a
-// bucket that straddles a column edge or the range edge are decoded, and of
-// those only the straddling buckets' points are visited.
+// bucket that straddles a column edge or the range edge are decoded (once,
+// into the engine's block cache), and of those only the straddling buckets'
+// points are visited, through a span of the cached block.
 //
 // # Concurrency
 //
@@ -35,4 +36,7 @@
 // starts 100 goroutines; finished answers are kept in a fastcache keyed by
 // the request and by every run's LastStep, Heartbeat and the summaries of
 // the keys it reads, so a new point changes the key and misses the cache.
+// SaveCache and LoadCache keep that cache across a clean restart
+// (docs/format/answers.md); LoadCache replaces the cache and must run
+// before the first query.
 package query

@@ -63,10 +63,11 @@ func (e *Engine) bounds(project string, q ChartRequest, j *job) error {
 }
 
 // draw downsamples one series into j.s.
-func (e *Engine) draw(project string, q ChartRequest, g grid, j *job, raw *atomic.Int64) error {
+func (e *Engine) draw(project string, q ChartRequest, g grid, ends []int64, j *job,
+	raw *atomic.Int64) error {
 	out := &seriesSink{s: &j.s, steps: q.X != engine.KeyStep, group: q.Grouping != nil}
-	if q.X == engine.KeyStep && q.Mode == ModeM4 && q.Smoothing == nil {
-		return e.drawSteps(project, g, j, out)
+	if drawsSteps(q) {
+		return e.drawSteps(project, g, ends, j, out)
 	}
 	pts := j.pts
 	j.pts = nil
@@ -88,18 +89,25 @@ func (e *Engine) draw(project string, q ChartRequest, g grid, j *job, raw *atomi
 	return nil
 }
 
-// drawSteps draws an x = _step series from chunk summaries.
-func (e *Engine) drawSteps(project string, g grid, j *job, out *seriesSink) error {
-	d := &stepDrawer{g: g, m: newM4(g, out)}
+// drawsSteps reports whether a query draws its series with drawSteps.
+func drawsSteps(q ChartRequest) bool {
+	return q.X == engine.KeyStep && q.Mode == ModeM4 && q.Smoothing == nil
+}
+
+// drawSteps draws an x = _step series from chunk summaries; ends are the
+// grid's columnEnds, which every series of a query shares.
+func (e *Engine) drawSteps(project string, g grid, ends []int64, j *job,
+	out *seriesSink) error {
 	lo, hi, ok := stepRange(g)
 	if !ok {
 		return nil
 	}
+	d := newStepDrawer(g, ends, out)
 	err := e.src.Scan(project, j.run.ID, j.key, lo, hi, d.chunk)
 	if err != nil && !absent(err) {
 		return fmt.Errorf("scan %s/%s: %w", j.run.ID, j.key, err)
 	}
-	d.m.flush()
+	d.finish()
 	j.s.Count, j.s.NonFinite = d.count, d.nonFinite
 	return nil
 }

@@ -113,8 +113,12 @@ func (e *Engine) chart(project string, q ChartRequest, runs []*engine.Run) (*Cha
 	if ok {
 		res.XMin, res.XMax, res.HasRange = g.xMin, g.xMax, true
 		var raw atomic.Int64
+		var ends []int64
+		if lo, hi, ok := stepRange(g); ok && drawsSteps(q) {
+			ends = columnEnds(g, lo, hi)
+		}
 		err = e.each(len(jobs), func(i int) error {
-			return e.draw(project, q, g, &jobs[i], &raw)
+			return e.draw(project, q, g, ends, &jobs[i], &raw)
 		})
 		if err != nil {
 			return nil, err

@@ -120,9 +120,11 @@ func BenchmarkChartEngine(b *testing.B) {
 	req := ChartRequest{Runs: ids, Keys: []string{"loss"}, Width: ptr(1000)}
 	var buf []byte
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if buf, err = e.ChartJSON(buf[:0], "p", req); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }

@@ -127,13 +127,13 @@ func TestStepDrawerMatchesBruteForce(t *testing.T) {
 		g := newGrid(xMin, xMax, width)
 
 		rec := &recorder{}
-		d := &stepDrawer{g: g, m: newM4(g, rec)}
+		d := newStepDrawer(g, nil, rec)
 		for _, ch := range splitChunks(r, pts) {
 			if err := d.chunk(ch); err != nil {
 				t.Fatalf("trial %d: chunk: %v", trial, err)
 			}
 		}
-		d.m.flush()
+		d.finish()
 
 		want := bruteM4(asPoints(pts), g)
 		if !samePoints(rec.pts, want) {
@@ -204,7 +204,7 @@ func TestStepDrawerReadsSummaries(t *testing.T) {
 		pts.Steps[i], pts.Values[i] = int64(i), math.Sin(float64(i)/1000)
 	}
 	g := newGrid(0, float64(n-1), 1000)
-	d := &stepDrawer{g: g, m: newM4(g, &recorder{})}
+	d := newStepDrawer(g, nil, &recorder{})
 	ch := engine.NewChunk(pts)
 	if err := d.chunk(ch); err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ const shutdownGrace = 30 * time.Second
 type serveOptions struct {
 	dataDir string
 	addr    string
+	cacheMB int // engine block cache in MiB; 0: engine.DefaultCacheBytes
 	cfg     server.Config
 }
 
@@ -35,11 +36,17 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.Float64Var(&o.cfg.IngestRate, "ingest-rate", 0,
 		"points per second each project may ingest (0: default, <0: no limit)")
 	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body", 0, "bytes in a history request (0: default)")
+	fs.IntVar(&o.cacheMB, "cache-mb", 0, fmt.Sprintf(
+		"MiB of decoded blocks and summaries kept in memory for charts (0: default %d)",
+		engine.DefaultCacheBytes>>20))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.cacheMB < 0 {
+		return fmt.Errorf("-cache-mb %d: want 0 or more", o.cacheMB)
 	}
 	return serve(ctx, o, log)
 }
@@ -48,7 +55,8 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 // store, so that every acknowledged point is sealed on disk.
 func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	start := time.Now()
-	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db")})
+	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db"),
+		CacheBytes: o.cacheMB << 20})
 	if err != nil {
 		return fmt.Errorf("open store in %s: %w", o.dataDir, err)
 	}
@@ -59,6 +67,10 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	srv, err := server.New(db, o.cfg, log)
 	if err == nil {
 		err = ensureAdmin(srv, o.dataDir, log)
+	}
+	answers := filepath.Join(o.dataDir, "cache", "answers")
+	if err == nil {
+		loadAnswers(srv, answers, log)
 	}
 	var ln net.Listener
 	if err == nil {
@@ -74,7 +86,28 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 		return errors.Join(serveErr, fmt.Errorf("close store: %w", err))
 	}
 	log.Info("store closed", "took", time.Since(closeStart), "uptime", time.Since(start))
+	saveStart := time.Now()
+	if err := srv.SaveAnswers(answers); err != nil {
+		log.Warn("answer cache not saved", "err", err)
+	} else {
+		log.Info("answer cache saved", "dir", answers, "took", time.Since(saveStart))
+	}
 	return serveErr
+}
+
+// loadAnswers fills the chart answer cache saved at the last clean stop.
+// A cache that cannot be used is logged and dropped: the server starts
+// with an empty one.
+func loadAnswers(srv *server.Server, dir string, log *slog.Logger) {
+	start := time.Now()
+	n, err := srv.LoadAnswers(dir)
+	if err != nil {
+		log.Warn("answer cache dropped", "dir", dir, "err", err)
+		return
+	}
+	if n > 0 {
+		log.Info("answer cache loaded", "dir", dir, "bytes", n, "took", time.Since(start))
+	}
 }
 
 // run serves on ln until ctx is done or serving fails, then lets requests

@@ -1,6 +1,9 @@
 package block
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The decimal mode holds values that are short decimals, as text loggers
 // write them:
@@ -109,25 +112,38 @@ func appendDecimalInts(dst []byte, values []float64, e int, k []int64, exc []int
 	return appendInts(dst, k, s)
 }
 
-func readDecimal(r *reader, dst []float64, n int, s *scratch) []float64 {
+// readDecimalRange decodes a decimal-mode value column of n values and
+// appends its values lo to hi-1 to dst.
+func readDecimalRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []float64 {
 	e := int(r.byte("decimal exponent"))
 	if e > maxExponent {
 		r.fail("decimal exponent")
 		return dst
 	}
 	exc := readExceptions(r, n, s)
-	k := readInts(r, s.valueInts(n)[:0], n, s)
+	k := readIntsRange(r, s.valueInts(hi - lo)[:0], n, lo, hi, s)
 	if r.err != nil {
 		return dst
 	}
 
 	start := len(dst)
-	div := pow10[e]
-	for _, x := range k {
-		dst = append(dst, float64(x)/div)
+	dst = slices.Grow(dst, len(k))[:start+len(k)]
+	out := dst[start:][:len(k)]
+	if e == 0 {
+		// x / 1 is x exactly: skip the division.
+		for i, x := range k {
+			out[i] = float64(x)
+		}
+	} else {
+		div := pow10[e]
+		for i, x := range k {
+			out[i] = float64(x) / div
+		}
 	}
 	for _, x := range exc {
-		dst[start+x.index] = math.Float64frombits(x.bits)
+		if x.index >= lo && x.index < hi {
+			out[x.index-lo] = math.Float64frombits(x.bits)
+		}
 	}
 	return dst
 }

@@ -3,6 +3,7 @@ package block
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // The float mode holds values by their bits. Many values end in a run of
@@ -78,14 +79,16 @@ func entropyBits(p float64) float64 {
 	return -p*math.Log2(p) - (1-p)*math.Log2(1-p)
 }
 
-func readFloats(r *reader, dst []float64, n int, s *scratch) []float64 {
+// readFloatsRange decodes a float-mode value column of n values and
+// appends its values lo to hi-1 to dst.
+func readFloatsRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []float64 {
 	t := int(r.byte("float shift"))
 	if t > maxShift {
 		r.fail("float shift")
 		return dst
 	}
 	if t == 0 {
-		k := readInts(r, s.valueInts(n)[:0], n, s)
+		k := readIntsRange(r, s.valueInts(hi - lo)[:0], n, lo, hi, s)
 		return appendBits(r, dst, k)
 	}
 	bitmap := readBitmap(r, n, s)
@@ -93,22 +96,50 @@ func readFloats(r *reader, dst []float64, n int, s *scratch) []float64 {
 	for _, c := range bitmap {
 		m += bits.OnesCount8(c)
 	}
-	marked := readInts(r, s.valueInts(m)[:0], m, s)
-	other := readInts(r, s.otherInts(n - m)[:0], n-m, s)
+	// The marks before lo and before hi say which values of each column
+	// the range needs.
+	mlo, mhi := marksBefore(bitmap, lo), marksBefore(bitmap, hi)
+	marked := readIntsRange(r, s.valueInts(mhi - mlo)[:0], m, mlo, mhi, s)
+	other := readIntsRange(r, s.otherInts(hi - lo - (mhi - mlo))[:0], n-m, lo-mlo,
+		hi-mhi, s)
 	if r.err != nil {
 		return dst
 	}
 
-	for i := range n {
-		if bitmap[i/8]&(1<<(i%8)) != 0 {
-			dst = append(dst, math.Float64frombits(uint64(marked[0])<<t))
-			marked = marked[1:]
+	start := len(dst)
+	dst = slices.Grow(dst, hi-lo)[:start+hi-lo]
+	out := dst[start:]
+	shift := uint(t) & 63 // t <= 63: a plain shift instruction
+	if len(marked) == len(out) {
+		out := out[:len(marked)]
+		for i, x := range marked {
+			out[i] = math.Float64frombits(uint64(x) << shift)
+		}
+		return dst
+	}
+	j, o := 0, 0
+	for i := range out {
+		if bitmap[(lo+i)/8]&(1<<((lo+i)%8)) != 0 {
+			out[i] = math.Float64frombits(uint64(marked[j]) << shift)
+			j++
 		} else {
-			dst = append(dst, math.Float64frombits(uint64(other[0])))
-			other = other[1:]
+			out[i] = math.Float64frombits(uint64(other[o]))
+			o++
 		}
 	}
 	return dst
+}
+
+// marksBefore counts the marks of the bitmap before value i.
+func marksBefore(bitmap []byte, i int) int {
+	m := 0
+	for _, c := range bitmap[:i/8] {
+		m += bits.OnesCount8(c)
+	}
+	if i%8 != 0 {
+		m += bits.OnesCount8(bitmap[i/8] & (1<<(i%8) - 1))
+	}
+	return m
 }
 
 // readBitmap reads the bitmap of n values into scratch memory of its own.
@@ -132,8 +163,11 @@ func appendBits(r *reader, dst []float64, k []int64) []float64 {
 	if r.err != nil {
 		return dst
 	}
-	for _, x := range k {
-		dst = append(dst, math.Float64frombits(uint64(x)))
+	start := len(dst)
+	dst = slices.Grow(dst, len(k))[:start+len(k)]
+	out := dst[start:][:len(k)]
+	for i, x := range k {
+		out[i] = math.Float64frombits(uint64(x))
 	}
 	return dst
 }

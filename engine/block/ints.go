@@ -141,6 +141,14 @@ func shuffle(dst []byte, u []uint64, w int) []byte {
 
 // readInts decodes an integer column of n values and appends it to dst.
 func readInts(r *reader, dst []int64, n int, s *scratch) []int64 {
+	return readIntsRange(r, dst, n, 0, n, s)
+}
+
+// readIntsRange decodes an integer column of n values and appends its
+// values lo to hi-1 (0 <= lo <= hi <= n) to dst. The planes are read whole;
+// the values are computed only up to hi, and from lo when the order is 0 or
+// the width is 0.
+func readIntsRange(r *reader, dst []int64, n, lo, hi int, s *scratch) []int64 {
 	head := r.byte("integer column header")
 	w, packing, d := int(head&0x0f), int(head>>4&3), int(head>>6)
 	if w > 8 || d > maxOrder || d > n {
@@ -158,28 +166,113 @@ func readInts(r *reader, dst []int64, n int, s *scratch) []int64 {
 	}
 
 	start := len(dst)
-	dst = append(dst, seeds[:d]...)
-	dst = unshuffle(dst, planes, n-d, w, base)
-	for k := d - 1; k >= 0; k-- {
-		integrate(dst[start+k:])
+	dst = slices.Grow(dst, hi-lo)[:start+hi-lo]
+	out := dst[start:]
+	switch {
+	case d == 0:
+		gather(out, planes, n, w, lo, base)
+	case w == 0:
+		evenRange(out, seeds, d, lo, base)
+	case lo == 0:
+		integrateColumn(out, seeds, d, planes, n-d, w, base)
+	case d == 1:
+		// x[lo] = x[0] + lo*base + the sum of the first lo values of the
+		// planes; from there on, as integrateColumn.
+		if len(out) == 0 {
+			break
+		}
+		out[0] = seeds[0] + int64(lo)*base + int64(planeSum(planes, n-1, w, lo))
+		gather(out[1:], planes, n-1, w, lo, base)
+		integrate(out)
+	default:
+		x := s.ints(hi)
+		integrateColumn(x, seeds, d, planes, n-d, w, base)
+		copy(out, x[lo:])
 	}
 	return dst
 }
 
-// unshuffle appends the n values of w-byte planes, plus base.
-func unshuffle(dst []int64, planes []byte, n, w int, base int64) []int64 {
-	start := len(dst)
-	for range n {
-		dst = append(dst, base)
+// integrateColumn sets x to the first len(x) values of a column of order
+// d >= 1 whose d-th differences minus base are the m values of the w
+// planes.
+func integrateColumn(x []int64, seeds [maxOrder]int64, d int, planes []byte, m, w int,
+	base int64) {
+	h := copy(x, seeds[:d])
+	if h < d {
+		return
 	}
-	out := dst[start:]
-	for p := 0; p < w; p++ {
-		shift := 8 * p
-		for i, c := range planes[p*n : (p+1)*n] {
-			out[i] += int64(c) << shift
+	gather(x[d:], planes, m, w, 0, base)
+	if d == 1 {
+		integrate(x)
+		return
+	}
+	// x[k+1] = x[k] + D[k] and D[k+1] = D[k] + x[k+2], the second
+	// difference stored there, from D[0] = x[1] - x[0] = seeds[1].
+	xk, dk := x[0], x[1]
+	x[1] = xk + dk
+	xk = x[1]
+	for i := 2; i < len(x); i++ {
+		dk += x[i]
+		xk += dk
+		x[i] = xk
+	}
+}
+
+// evenRange sets out to the values lo, lo+1, ... of a column of order
+// d >= 1 whose d-th differences all equal base: with i steps from the
+// first seed, x[i] = x[0] + i*base (d == 1) or x[0] + i*seeds[1] +
+// i*(i-1)/2*base (d == 2). The products wrap around as the sums would.
+func evenRange(out []int64, seeds [maxOrder]int64, d, lo int, base int64) {
+	if d == 1 {
+		v := seeds[0] + int64(lo)*base
+		for k := range out {
+			out[k] = v
+			v += base
 		}
+		return
 	}
-	return dst
+	for k := range out {
+		i := int64(lo + k)
+		out[k] = seeds[0] + i*seeds[1] + i*(i-1)/2*base
+	}
+}
+
+// planeSum returns the sum of the first k values of w byte planes of m
+// values each, wrapping around in 64 bits.
+func planeSum(planes []byte, m, w, k int) uint64 {
+	var sum uint64
+	for p := 0; p < w; p++ {
+		sum += byteSum(planes[p*m:p*m+k]) << (8 * p)
+	}
+	return sum
+}
+
+// byteSum returns the sum of the bytes of b. It adds 8 bytes at a time in
+// 16-bit lanes, the even bytes in one word and the odd bytes in another,
+// folding the lanes every 256 words, before they could overflow.
+func byteSum(b []byte) uint64 {
+	const lanes = 0x00ff00ff00ff00ff
+	var sum uint64
+	for len(b) >= 8 {
+		words := min(len(b)/8, 256)
+		var even, odd uint64
+		for i := 0; i < words; i++ {
+			x := binary.LittleEndian.Uint64(b[8*i:])
+			even += x & lanes
+			odd += x >> 8 & lanes
+		}
+		sum += foldLanes(even) + foldLanes(odd)
+		b = b[8*words:]
+	}
+	for _, c := range b {
+		sum += uint64(c)
+	}
+	return sum
+}
+
+// foldLanes adds the four 16-bit lanes of x.
+func foldLanes(x uint64) uint64 {
+	return x&0xffff + x>>16&0xffff + x>>32&0xffff + x>>48
 }
 
 // integrate undoes difference.

@@ -55,11 +55,17 @@ func appendValues(dst []byte, values []float64, s *scratch) []byte {
 
 // readValues decodes a value column of n values and appends it to dst.
 func readValues(r *reader, dst []float64, n int, s *scratch) []float64 {
+	return readValuesRange(r, dst, n, 0, n, s)
+}
+
+// readValuesRange decodes a value column of n values and appends its
+// values lo to hi-1 to dst.
+func readValuesRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []float64 {
 	switch r.byte("value mode") {
 	case modeDecimal:
-		return readDecimal(r, dst, n, s)
+		return readDecimalRange(r, dst, n, lo, hi, s)
 	case modeFloat:
-		return readFloats(r, dst, n, s)
+		return readFloatsRange(r, dst, n, lo, hi, s)
 	}
 	r.fail("value mode")
 	return dst

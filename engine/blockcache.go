@@ -1,0 +1,184 @@
+package engine
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/sextant-ml/sextant/engine/block"
+)
+
+// The block cache holds decoded blocks and decoded summaries in the Go heap,
+// as immutable values that readers share without copying: a chart over a
+// long series reads a few points of most blocks and every summary, so the
+// copy a byte cache costs on each read (and the decoding of a byte layout)
+// would be most of the work. It used to be a fastcache, which keeps byte
+// strings off the heap; fastcache stays the answer cache of the query layer,
+// whose values are byte strings served as they are.
+//
+// Entries are keyed by the xxhash of the encoded block, so a rewritten block
+// (a new hash) never meets the entry of the block it replaced, and the old
+// entry ages out. The cache is split in shards, each an LRU list bounded by
+// its share of the bytes.
+
+// cacheKind tells the two kinds of entry of one block apart.
+type cacheKind uint8
+
+const (
+	kindPoints  cacheKind = iota // a *Span: the block's points
+	kindSummary                  // a *decodedSummary
+)
+
+type cacheKey struct {
+	hash uint64
+	kind cacheKind
+}
+
+// decodedSummary is a block's statistics and pyramid as the cache holds
+// them; never written after it is cached.
+type decodedSummary struct {
+	st  block.Stats
+	pyr []block.Bucket
+}
+
+// Sizes the cache charges for an entry besides its slices: the entry, its
+// map slot and the value's header, rounded up.
+const (
+	entryOverhead   = 160
+	bucketBytes     = int(unsafe.Sizeof(block.Bucket{}))
+	minShardBytes   = 8 << 20 // room for a few of the largest blocks
+	maxCacheShards  = 16
+	spanHeaderBytes = int(unsafe.Sizeof(Span{}))
+)
+
+type cacheEntry struct {
+	key        cacheKey
+	val        any
+	size       int
+	prev, next *cacheEntry
+}
+
+// blockCache is a byte-bounded, sharded LRU cache of decoded blocks and
+// summaries; safe for concurrent use.
+type blockCache struct {
+	shards []cacheShard
+}
+
+type cacheShard struct {
+	mu      sync.Mutex
+	m       map[cacheKey]*cacheEntry
+	lru     cacheEntry // sentinel: lru.next is the most recently used
+	bytes   int
+	limit   int
+	evicted uint64
+	_       [64]byte // keep shards on separate cache lines
+}
+
+// newBlockCache returns a cache of at most limit bytes. Shards get at least
+// minShardBytes each, so a small cache has fewer of them.
+func newBlockCache(limit int) *blockCache {
+	n := 1
+	for n < maxCacheShards && limit/(2*n) >= minShardBytes {
+		n *= 2
+	}
+	c := &blockCache{shards: make([]cacheShard, n)}
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.m = make(map[cacheKey]*cacheEntry)
+		s.lru.next, s.lru.prev = &s.lru, &s.lru
+		s.limit = limit / n
+	}
+	return c
+}
+
+func (c *blockCache) shard(k cacheKey) *cacheShard {
+	// The hash is xxhash, so its high bits are as good as any.
+	return &c.shards[(k.hash>>32)%uint64(len(c.shards))]
+}
+
+// get returns the value under k and marks it recently used.
+func (c *blockCache) get(k cacheKey) (any, bool) {
+	s := c.shard(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.m[k]
+	if e == nil {
+		return nil, false
+	}
+	if s.lru.next != e {
+		e.unlink()
+		s.pushFront(e)
+	}
+	return e.val, true
+}
+
+// put stores v under k, charged size bytes, evicting the least recently
+// used entries of its shard to make room. A value larger than a shard is
+// not stored. A value already present is kept: both are the decoding of
+// the same bytes.
+func (c *blockCache) put(k cacheKey, v any, size int) {
+	s := c.shard(k)
+	if size > s.limit {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m[k] != nil {
+		return
+	}
+	e := &cacheEntry{key: k, val: v, size: size}
+	s.m[k] = e
+	s.pushFront(e)
+	s.bytes += size
+	for s.bytes > s.limit {
+		old := s.lru.prev
+		old.unlink()
+		delete(s.m, old.key)
+		s.bytes -= old.size
+		s.evicted++
+	}
+}
+
+// reset empties the cache.
+func (c *blockCache) reset() {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		clear(s.m)
+		s.lru.next, s.lru.prev = &s.lru, &s.lru
+		s.bytes = 0
+		s.mu.Unlock()
+	}
+}
+
+// usage returns the bytes the cache holds, its entries and how many it
+// evicted since it was made.
+func (c *blockCache) usage() (bytes, entries int, evicted uint64) {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		bytes, entries, evicted = bytes+s.bytes, entries+len(s.m), evicted+s.evicted
+		s.mu.Unlock()
+	}
+	return bytes, entries, evicted
+}
+
+func (s *cacheShard) pushFront(e *cacheEntry) {
+	e.prev, e.next = &s.lru, s.lru.next
+	s.lru.next.prev = e
+	s.lru.next = e
+}
+
+func (e *cacheEntry) unlink() {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+// spanBytes is what the cache charges for a decoded block.
+func spanBytes(s *Span) int {
+	return entryOverhead + spanHeaderBytes + 8*len(s.Values) + 8*len(s.steps)
+}
+
+// summaryBytes is what the cache charges for a decoded summary.
+func summaryBytes(s *decodedSummary) int {
+	return entryOverhead + int(unsafe.Sizeof(*s)) + bucketBytes*len(s.pyr)
+}

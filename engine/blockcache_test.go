@@ -1,0 +1,244 @@
+package engine
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/sextant-ml/sextant/engine/block"
+)
+
+func TestBlockCacheEvictsByBytes(t *testing.T) {
+	c := newBlockCache(1000) // one shard of 1000 bytes
+	if len(c.shards) != 1 {
+		t.Fatalf("a 1000-byte cache has %d shards, want 1", len(c.shards))
+	}
+	key := func(i int) cacheKey { return cacheKey{hash: uint64(i) << 40} }
+	for i := range 4 {
+		c.put(key(i), i, 300)
+	}
+	// Four entries of 300 bytes do not fit: the first one went.
+	if bytes, n, evicted := c.usage(); bytes != 900 || n != 3 || evicted != 1 {
+		t.Errorf("usage = %d bytes, %d entries, %d evicted; want 900, 3, 1", bytes, n, evicted)
+	}
+	if _, ok := c.get(key(0)); ok {
+		t.Errorf("entry 0, the least recently used, is still cached")
+	}
+	// Reading entry 1 makes entry 2 the least recently used.
+	if v, ok := c.get(key(1)); !ok || v.(int) != 1 {
+		t.Fatalf("get(1) = %v, %v; want 1, true", v, ok)
+	}
+	c.put(key(4), 4, 500)
+	for i, want := range []bool{false, true, false, false, true} {
+		if _, ok := c.get(key(i)); ok != want {
+			t.Errorf("after a 500-byte put: entry %d cached = %v, want %v", i, ok, want)
+		}
+	}
+	if bytes, _, _ := c.usage(); bytes != 800 {
+		t.Errorf("cache holds %d bytes, want 800", bytes)
+	}
+	// An entry larger than the cache is not stored and evicts nothing.
+	c.put(key(5), 5, 1001)
+	if _, ok := c.get(key(5)); ok {
+		t.Errorf("an entry over the limit was stored")
+	}
+	if _, n, _ := c.usage(); n != 2 {
+		t.Errorf("cache holds %d entries after an oversized put, want 2", n)
+	}
+	c.reset()
+	if bytes, n, _ := c.usage(); bytes != 0 || n != 0 {
+		t.Errorf("after reset: %d bytes, %d entries; want none", bytes, n)
+	}
+}
+
+func TestBlockCacheShards(t *testing.T) {
+	tests := []struct {
+		limit, shards int
+	}{
+		{1 << 20, 1},
+		{16 << 20, 2},
+		{64 << 20, 8},
+		{1 << 30, 16},
+	}
+	for _, tt := range tests {
+		c := newBlockCache(tt.limit)
+		if len(c.shards) != tt.shards || c.shards[0].limit*tt.shards > tt.limit {
+			t.Errorf("newBlockCache(%d): %d shards of %d bytes, want %d shards within the limit",
+				tt.limit, len(c.shards), c.shards[0].limit, tt.shards)
+		}
+	}
+}
+
+// TestEngineCacheBounded reads more blocks than the cache holds and checks
+// that the cache stays within its bytes and still answers correctly.
+func TestEngineCacheBounded(t *testing.T) {
+	const limit = 64 << 10 // 64 KiB: one shard, about 7 blocks of 1024 points
+	db := openDB(t, "", Options{HeadMaxPoints: 1024, CacheBytes: limit})
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", rowsOf("x", stepRange(0, 32*1024), sine))
+	if err := db.sealAll(sealAll); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, err := db.Read("p", "r", "x", 0, math.MaxInt64)
+		if err != nil || !samePoints(got, pointsOf(stepRange(0, 32*1024), sine)) {
+			t.Fatalf("Read = %d points, %v; want the 32768 written", got.Len(), err)
+		}
+		if bytes, _, _ := db.cache.usage(); bytes > limit {
+			t.Errorf("cache holds %d bytes, over its %d", bytes, limit)
+		}
+	}
+	if _, _, evicted := db.cache.usage(); evicted == 0 {
+		t.Errorf("reading 32 blocks through a cache of about 7 evicted nothing")
+	}
+}
+
+// TestRewrittenBlockNotStale caches a block, rewrites it with a late point
+// and checks that reads see the new point: the cache key is the hash of the
+// block's bytes.
+func TestRewrittenBlockNotStale(t *testing.T) {
+	db := openDB(t, "", Options{HeadMaxPoints: 64})
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", rowsOf("x", stepRange(0, 128), sine))
+	if err := db.sealAll(sealAll); err != nil {
+		t.Fatal(err)
+	}
+	want := pointsOf(stepRange(0, 128), sine)
+	for range 2 { // the second time from the cache
+		if got, err := db.Read("p", "r", "x", 0, 127); err != nil || !samePoints(got, want) {
+			t.Fatalf("Read = %d points, %v; want the 128 written", got.Len(), err)
+		}
+	}
+	mustAppend(t, db, "p", "r", rowsOf("x", []int64{10}, constant(99)))
+	if err := db.sealAll(sealAll); err != nil {
+		t.Fatal(err)
+	}
+	want.Values[10] = 99
+	before := db.Stats()
+	var chunks []*Chunk
+	err := db.Scan("p", "r", "x", 0, 127, func(c *Chunk) error {
+		chunks = append(chunks, c)
+		_, err := c.Span(0, c.Stats.Count)
+		return err
+	})
+	if err != nil || len(chunks) != 2 {
+		t.Fatalf("Scan: %d chunks, %v; want 2", len(chunks), err)
+	}
+	if s := db.Stats(); s.SummaryHits != before.SummaryHits+1 ||
+		s.SummaryMisses != before.SummaryMisses+1 {
+		t.Errorf("Scan after the rewrite: %d summary hits, %d misses; want 1 and 1 "+
+			"(the rewritten block's summary is new)", s.SummaryHits-before.SummaryHits,
+			s.SummaryMisses-before.SummaryMisses)
+	}
+	if c := chunks[0]; c.Stats.Max != 99 || c.Stats.MaxAt != 10 || c.Pyramid[0].Max != 99 {
+		t.Errorf("rewritten block: max %v at %d, bucket max %v; want 99 at 10",
+			c.Stats.Max, c.Stats.MaxAt, c.Pyramid[0].Max)
+	}
+	if got, err := db.Read("p", "r", "x", 0, 127); err != nil || !samePoints(got, want) {
+		t.Errorf("Read after the rewrite = %v, %v; want step 10 = 99", got.Values[:12], err)
+	}
+}
+
+// TestChunkSpan reads a sealed block bucket by bucket and by any range of
+// positions, with evenly and unevenly spaced steps.
+func TestChunkSpan(t *testing.T) {
+	even := stepRange(0, 300)
+	var uneven []int64
+	for s := int64(0); len(uneven) < 300; s += 1 + s%3 {
+		uneven = append(uneven, s)
+	}
+	tests := []struct {
+		name    string
+		steps   []int64
+		compact bool // the cache keeps no steps
+	}{
+		{"even", even, true},
+		{"stride 5", func() []int64 {
+			s := slices.Clone(even)
+			for i := range s {
+				s[i] = 7 + 5*s[i]
+			}
+			return s
+		}(), true},
+		{"uneven", uneven, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openDB(t, "", Options{HeadMaxPoints: 300})
+			newRun(t, db, "p", "r")
+			mustAppend(t, db, "p", "r", rowsOf("x", tt.steps, sine))
+			if err := db.sealAll(sealAll); err != nil {
+				t.Fatal(err)
+			}
+			want := pointsOf(tt.steps, sine)
+			err := db.Scan("p", "r", "x", 0, math.MaxInt64, func(c *Chunk) error {
+				checkSpans(t, c, want)
+				s, _ := c.Span(0, c.Stats.Count)
+				if (s.steps == nil) != tt.compact {
+					t.Errorf("cached span keeps steps: %v, want %v", s.steps != nil, !tt.compact)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := db.Stats(); s.CacheMisses != 1 {
+				t.Errorf("spans of one block decoded it %d times, want once", s.CacheMisses)
+			}
+		})
+	}
+}
+
+// checkSpans checks every bucket span of c, a few position ranges and
+// Search against want, the chunk's points.
+func checkSpans(t *testing.T, c *Chunk, want Points) {
+	t.Helper()
+	if len(c.Pyramid) != (want.Len()+block.PyramidSpan-1)/block.PyramidSpan {
+		t.Fatalf("chunk has %d buckets for %d points", len(c.Pyramid), want.Len())
+	}
+	for b, bk := range c.Pyramid {
+		i := b * block.PyramidSpan
+		s, err := c.Span(i, i+bk.Count)
+		if err != nil || !samePoints(s.AppendTo(Points{}), slicePoints(want, i, i+bk.Count)) {
+			t.Errorf("bucket %d: span differs from its points (%v)", b, err)
+		}
+		if s.Step(0) != bk.MinStep || s.Step(s.Len()-1) != bk.MaxStep {
+			t.Errorf("bucket %d: span steps %d..%d, bucket %d..%d",
+				b, s.Step(0), s.Step(s.Len()-1), bk.MinStep, bk.MaxStep)
+		}
+	}
+	for _, r := range [][2]int{{0, 0}, {0, 1}, {5, 77}, {250, 300}, {299, 300}} {
+		s, err := c.Span(r[0], r[1])
+		if err != nil || !samePoints(s.AppendTo(Points{}), slicePoints(want, r[0], r[1])) {
+			t.Errorf("Span(%d, %d) differs from the points (%v)", r[0], r[1], err)
+		}
+	}
+	for _, r := range [][2]int{{-1, 3}, {4, 3}, {0, 301}} {
+		if _, err := c.Span(r[0], r[1]); err == nil {
+			t.Errorf("Span(%d, %d) of 300 points: no error", r[0], r[1])
+		}
+	}
+	s, _ := c.Span(0, want.Len())
+	last := want.Steps[want.Len()-1]
+	for step := int64(-1); step <= last+2; step++ {
+		i, _ := slices.BinarySearch(want.Steps, step)
+		if got := s.Search(step); got != i {
+			t.Errorf("Search(%d) = %d, want %d", step, got, i)
+		}
+	}
+	for _, lohi := range [][2]int64{{0, math.MaxInt64}, {3, 3}, {10, 200}, {last, last + 5}} {
+		i, _ := slices.BinarySearch(want.Steps, lohi[0])
+		j, found := slices.BinarySearch(want.Steps, lohi[1])
+		if found {
+			j++
+		}
+		got := s.within(lohi[0], lohi[1]).AppendTo(Points{})
+		if !samePoints(got, slicePoints(want, i, j)) {
+			t.Errorf("within(%d, %d) = %d points, want %d", lohi[0], lohi[1], got.Len(), j-i)
+		}
+	}
+}
+
+func slicePoints(p Points, i, j int) Points {
+	return Points{Steps: p.Steps[i:j], Values: p.Values[i:j]}
+}
