@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -28,16 +29,20 @@ func (rs *runState) apply(b *batch, seq uint64, now time.Time, limit int) []stri
 		rs.firstTime = b.times[0]
 	}
 
-	p := 0
-	for i, step := range b.steps {
-		t := b.times[i]
-		ts.add(step, t, seq)
-		rt.add(step, t-rs.firstTime, seq)
-		for _, k := range b.ptKey[p : p+int(b.counts[i])] {
-			b.series[k].add(step, b.values[p], seq)
-			p++
+	if b.dense {
+		rs.applyByKey(b, ts, rt, seq)
+	} else {
+		p := 0
+		for i, step := range b.steps {
+			t := b.times[i]
+			ts.add(step, t, seq)
+			rt.add(step, t-rs.firstTime, seq)
+			for _, k := range b.ptKey[p : p+int(b.counts[i])] {
+				b.series[k].add(step, b.values[p], seq)
+				p++
+			}
+			rs.meta.LastStep = max(rs.meta.LastStep, step)
 		}
-		rs.meta.LastStep = max(rs.meta.LastStep, step)
 	}
 
 	rs.unsealed += len(b.values) + 2*len(b.steps)
@@ -57,6 +62,43 @@ func (rs *runState) reserve(b *batch, ts, rt *series, limit int) {
 	for _, s := range b.series {
 		s.head.reserve(rows, limit)
 	}
+}
+
+// applyByKey adds a dense batch (every row holds every key, in order) one
+// series at a time: the same points as adding row by row, with the head's
+// order and batch marks checked once per series instead of once per point.
+func (rs *runState) applyByKey(b *batch, ts, rt *series, seq uint64) {
+	increasing := true
+	for i, step := range b.steps {
+		if i > 0 && step <= b.steps[i-1] {
+			increasing = false
+		}
+		rs.meta.LastStep = max(rs.meta.LastStep, step)
+	}
+	ts.addColumn(b.steps, b.times, seq, increasing)
+	col := slices.Grow(b.col[:0], len(b.steps))[:len(b.steps)]
+	for i, t := range b.times {
+		col[i] = t - rs.firstTime
+	}
+	rt.addColumn(b.steps, col, seq, increasing)
+	stride := len(b.keys)
+	for k, s := range b.series {
+		for i := range col {
+			col[i] = b.values[i*stride+k]
+		}
+		s.addColumn(b.steps, col, seq, increasing)
+	}
+	b.col = col
+}
+
+// addColumn adds the points of one batch, steps[i] and values[i], to the
+// series, as add would one by one; increasing says the steps are.
+func (s *series) addColumn(steps []int64, values []float64, seq uint64, increasing bool) {
+	if len(steps) == 0 {
+		return
+	}
+	s.head.addColumn(steps, values, seq, increasing)
+	s.sum.addAll(steps, values)
 }
 
 func (s *series) add(step int64, v float64, seq uint64) {

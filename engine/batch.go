@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // batch is one Append call in columnar form: steps and times per row, the
@@ -22,6 +23,12 @@ type batch struct {
 	pos    []int32 // key index by position in the previous row
 	wal    []byte
 	series []*series // per key, resolved under the run lock
+
+	// dense says every row holds every key of the batch, in the order of
+	// b.keys: apply then adds the batch key by key instead of point by
+	// point.
+	dense bool
+	col   []float64 // one key's values, gathered by apply
 }
 
 var batchPool = sync.Pool{New: func() any {
@@ -34,6 +41,7 @@ func putBatch(b *batch) {
 	b.steps, b.times, b.counts = b.steps[:0], b.times[:0], b.counts[:0]
 	b.keys, b.ptKey, b.values = b.keys[:0], b.ptKey[:0], b.values[:0]
 	b.pos, b.wal, b.series = b.pos[:0], b.wal[:0], b.series[:0]
+	b.col, b.dense = b.col[:0], false
 	clear(b.index)
 	batchPool.Put(b)
 }
@@ -41,6 +49,16 @@ func putBatch(b *batch) {
 // fill validates rows and copies them into b. Rows whose step is negative
 // keep it, to be resolved under the run lock; a NaN time becomes now.
 func (b *batch) fill(rows []Row, now float64) error {
+	total := 0
+	for i := range rows {
+		total += len(rows[i].Metrics)
+	}
+	ptKey := slices.Grow(b.ptKey[:0], total)[:total]
+	values := slices.Grow(b.values[:0], total)[:total]
+	b.steps, b.times = slices.Grow(b.steps, len(rows)), slices.Grow(b.times, len(rows))
+	b.counts = slices.Grow(b.counts, len(rows))
+	dense := true
+	p := 0
 	for i := range rows {
 		r := &rows[i]
 		if err := validateRow(r); err != nil {
@@ -53,23 +71,40 @@ func (b *batch) fill(rows []Row, now float64) error {
 		b.steps, b.times = append(b.steps, r.Step), append(b.times, t)
 		b.counts = append(b.counts, int32(len(r.Metrics)))
 		for j := range r.Metrics {
-			k, err := b.keyIndex(j, r.Metrics[j].Key)
-			if err != nil {
-				return fmt.Errorf("row %d: %w", i, err)
+			m := &r.Metrics[j]
+			var k int32
+			if j < len(b.pos) && sameString(b.keys[b.pos[j]], m.Key) {
+				k = b.pos[j]
+			} else {
+				var err error
+				if k, err = b.keyIndex(j, m.Key); err != nil {
+					return fmt.Errorf("row %d: %w", i, err)
+				}
 			}
-			b.ptKey, b.values = append(b.ptKey, k), append(b.values, r.Metrics[j].Value)
+			dense = dense && k == int32(j)
+			ptKey[p], values[p] = k, m.Value
+			p++
 		}
 	}
+	b.ptKey, b.values = ptKey, values
+	for _, n := range b.counts {
+		dense = dense && int(n) == len(b.keys)
+	}
+	b.dense = dense
 	return nil
+}
+
+// sameString compares strings, first by their bytes' address: the keys of
+// a batch are usually the same strings row after row.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // keyIndex returns the batch index of the key at position j of a row.
 // Rows of a batch nearly always repeat the keys of the previous row in the
-// same order, so a comparison usually replaces the map lookup.
+// same order, so fill first compares with the key at the same place and
+// calls keyIndex only when that fails.
 func (b *batch) keyIndex(j int, key string) (int32, error) {
-	if j < len(b.pos) && b.keys[b.pos[j]] == key {
-		return b.pos[j], nil
-	}
 	k, ok := b.index[key]
 	if !ok {
 		if err := validateKey(key); err != nil {
@@ -136,16 +171,29 @@ func (b *batch) encodeWAL(h walHeader) {
 		w = append(w, k...)
 	}
 	w = binary.AppendUvarint(w, uint64(len(b.steps)))
+	// Points are written in place into room made for their longest form.
+	const maxPoint = binary.MaxVarintLen32 + 8
+	w = slices.Grow(w, len(b.steps)*(2*binary.MaxVarintLen64+8)+len(b.values)*maxPoint)
 	p := 0
 	for i, step := range b.steps {
 		w = binary.AppendUvarint(w, uint64(step))
 		w = binary.LittleEndian.AppendUint64(w, math.Float64bits(b.times[i]))
 		w = binary.AppendUvarint(w, uint64(b.counts[i]))
-		for range b.counts[i] {
-			w = binary.AppendUvarint(w, uint64(b.ptKey[p]))
-			w = binary.LittleEndian.AppendUint64(w, math.Float64bits(b.values[p]))
-			p++
+		n := int(b.counts[i])
+		o := len(w)
+		w = w[:o+n*maxPoint]
+		for j, k := range b.ptKey[p : p+n] {
+			if k < 0x80 {
+				w[o] = byte(k)
+				o++
+			} else {
+				o += binary.PutUvarint(w[o:], uint64(k))
+			}
+			binary.LittleEndian.PutUint64(w[o:], math.Float64bits(b.values[p+j]))
+			o += 8
 		}
+		w = w[:o]
+		p += n
 	}
 	b.wal = w
 }

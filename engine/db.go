@@ -123,15 +123,26 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// badgerOptions tunes Badger for the engine; docs/performance-engine.md
-// gives the reasons.
+// Badger's tables are compressed in blocks of badgerTableBlockBytes (not
+// the engine's metric blocks: a table block holds many records), and
+// badgerBlockCacheBytes bounds its cache of decompressed table blocks,
+// which Badger needs once tables are compressed.
+const (
+	badgerTableBlockBytes = 16 << 10
+	badgerBlockCacheBytes = 16 << 20
+)
+
+// badgerOptions tunes Badger for the engine; docs/format/keys.md and
+// docs/performance-engine.md give the reasons.
 func badgerOptions(o Options) badger.Options {
 	bo := badger.DefaultOptions(o.Dir).
 		WithLogger(nil).
 		WithSyncWrites(true).
 		WithNumVersionsToKeep(1).
-		WithCompression(options.None).
-		WithBlockCacheSize(0).
+		WithCompactL0OnClose(true).
+		WithCompression(options.Snappy).
+		WithBlockSize(badgerTableBlockBytes).
+		WithBlockCacheSize(badgerBlockCacheBytes).
 		WithValueThreshold(1 << 20).
 		WithMemTableSize(16 << 20).
 		WithNumMemtables(3).
@@ -160,7 +171,7 @@ func (db *DB) Close() error {
 		}
 		err = errors.Join(err, cerr)
 	}
-	return errors.Join(err, db.bdb.Close())
+	return errors.Join(err, closeBadger(db.bdb, db.opts))
 }
 
 // Badger returns the underlying database for layers that keep their own

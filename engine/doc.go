@@ -34,7 +34,7 @@
 //
 //	e/p/<project>                      project record (version, JSON)
 //	e/r/<project>/<run>                run record: metadata, summary, wal floor
-//	e/k/<project>/<run>/<key>          the run has series key (empty value)
+//	e/k/<project>/<run>/<key>          no longer written (earlier series list)
 //	e/s/<project>/<run>/<key>\x00<minStep:8>  version, block hash and id, summary
 //	e/b/<project>/<run>/<key>\x00<minStep:8><id:8>  block (BlockStore)
 //

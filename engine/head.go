@@ -89,6 +89,23 @@ func (h *head) add(step int64, v float64, seq uint64) {
 	h.values = append(h.values, v)
 }
 
+// addColumn adds the points of batch seq, steps[i] and values[i], as add
+// would one by one; increasing says the steps are, and steps is not empty.
+func (h *head) addColumn(steps []int64, values []float64, seq uint64, increasing bool) {
+	n := len(h.steps)
+	if n == 0 {
+		h.sorted, h.minSeq = true, seq
+	} else if steps[0] <= h.steps[n-1] {
+		h.sorted = false
+	}
+	if h.sorted && (len(h.marks) == 0 || h.marks[len(h.marks)-1].seq != seq) {
+		h.marks = append(h.marks, mark{n, seq})
+	}
+	h.sorted = h.sorted && increasing
+	h.steps = append(h.steps, steps...)
+	h.values = append(h.values, values...)
+}
+
 // normalize sorts the head by step, keeping the last written value of each
 // step, so that it obeys the order Points promises.
 func (h *head) normalize() {
@@ -206,6 +223,35 @@ func trim(p Points, lo, hi int64) Points {
 type summary struct {
 	MetricSummary
 	has bool
+}
+
+// addAll adds the points steps[i], values[i] in order, as add does one by
+// one, in a loop that keeps the summary in registers.
+func (s *summary) addAll(steps []int64, values []float64) {
+	if len(values) == 0 {
+		return
+	}
+	steps = steps[:len(values)]
+	if !s.has {
+		s.add(steps[0], values[0])
+		steps, values = steps[1:], values[1:]
+	}
+	last, step, lo, hi := s.Last, s.Step, s.Min, s.Max
+	for i, v := range values {
+		if steps[i] >= step {
+			last, step = v, steps[i]
+		}
+		if v-v != 0 { // NaN or ±Inf
+			continue
+		}
+		if !(v >= lo) { // NaN lo means no finite value yet
+			lo = v
+		}
+		if !(v <= hi) {
+			hi = v
+		}
+	}
+	s.Last, s.Step, s.Min, s.Max = last, step, lo, hi
 }
 
 func (s *summary) add(step int64, v float64) {

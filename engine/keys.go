@@ -10,7 +10,7 @@ import (
 const (
 	prefixProject = "e/p/" // e/p/<project>: project record
 	prefixRun     = "e/r/" // e/r/<project>/<run>: run record
-	prefixKey     = "e/k/" // e/k/<project>/<run>/<key>: the run has series key
+	prefixKey     = "e/k/" // e/k/<project>/<run>/<key>: no longer written
 	prefixBlock   = "e/b/" // e/b/<project>/<run>/<key> 0x00 <minStep> <id>: block
 	prefixSummary = "e/s/" // e/s/<project>/<run>/<key> 0x00 <minStep>: summary
 )
@@ -36,10 +36,6 @@ func runPrefix(prefix, project, run string) []byte {
 	k = append(k, '/')
 	k = append(k, run...)
 	return append(k, '/')
-}
-
-func keyKey(project, run, key string) []byte {
-	return append(runPrefix(prefixKey, project, run), key...)
 }
 
 // seriesPrefix returns the prefix shared by the block or summary keys of a

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -24,6 +25,7 @@ func (db *DB) load() error {
 	if err != nil {
 		return fmt.Errorf("load catalogue: %w", err)
 	}
+	db.countKeys()
 	if db.opts.InMemory {
 		return nil
 	}
@@ -83,28 +85,77 @@ func (db *DB) loadRuns(txn *badger.Txn) error {
 	return err
 }
 
-// loadKeys creates the series every run has, with their blocks left on disk.
+// loadKeys creates every series that has sealed blocks, with its blocks
+// left on disk: one per series found among the summary keys, which it reads
+// without their values. Most series have one or a few summaries, which it
+// steps over; past seekAfter summaries of one series it seeks to the next
+// series. Stores written by earlier engines also hold an e/k record per
+// series, written before its first summary; a series with such a record and
+// a block has a summary too, so those records are not read.
 func (db *DB) loadKeys(txn *badger.Txn) error {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixKey)})
+	const seekAfter = 8
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixSummary)})
 	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		project, run, key, ok := splitRunKey(it.Item().Key()[len(prefixKey):])
-		if !ok {
-			return fmt.Errorf("series key %q: %w", it.Item().Key(), ErrCorrupt)
+	var last, next []byte
+	same := 0
+	for it.Rewind(); it.Valid(); {
+		k := it.Item().Key()
+		sep := bytes.IndexByte(k, seriesSep)
+		if sep < 0 {
+			return fmt.Errorf("summary key %q: %w", k, ErrCorrupt)
 		}
-		p := db.projects[project]
-		if p == nil || p.runs[run] == nil {
-			continue // left by a deletion that did not finish; harmless
+		if bytes.Equal(k[:sep], last) {
+			if same++; same < seekAfter {
+				it.Next()
+				continue
+			}
+			// Metric keys hold no control character, so <key> 0x01 sorts
+			// after every summary of this series and before other series.
+			next = append(append(next[:0], last...), seriesSep+1)
+			it.Seek(next)
+			continue
 		}
-		// The run record's summaries may have created the series already;
-		// the key union counts each stored series key once either way.
-		rs := p.runs[run]
-		if _, has := rs.series[string(key)]; !has {
-			rs.storedSeries(string(key))
+		last, same = append(last[:0], k[:sep]...), 0
+		if err := db.loadSeries(k[len(prefixSummary):sep]); err != nil {
+			return err
 		}
-		p.addKeys([]string{string(key)})
+		it.Next()
 	}
 	return nil
+}
+
+// loadSeries creates the series named by "<project>/<run>/<key>" as one
+// whose blocks are on disk, unless it exists already.
+func (db *DB) loadSeries(name []byte) error {
+	project, run, key, ok := splitRunKey(name)
+	if !ok {
+		return fmt.Errorf("summary key of %q: %w", name, ErrCorrupt)
+	}
+	p := db.projects[project]
+	if p == nil || p.runs[run] == nil {
+		return nil // left by a deletion that did not finish; harmless
+	}
+	// The run record's summaries may have created the series already.
+	rs := p.runs[run]
+	if _, has := rs.series[string(key)]; !has {
+		rs.storedSeries(string(key))
+	}
+	return nil
+}
+
+// countKeys builds each project's key union from the series its runs have
+// once the catalogue is read: those with blocks and those the run records
+// name. Replay then adds the keys new since.
+func (db *DB) countKeys() {
+	for _, p := range db.projects {
+		for _, rs := range p.runs {
+			keys := make([]string, 0, len(rs.series))
+			for k := range rs.series {
+				keys = append(keys, k)
+			}
+			p.addKeys(keys)
+		}
+	}
 }
 
 // applyRecord applies the body of write-ahead record seq to its run.

@@ -23,12 +23,11 @@ type runState struct {
 	mu        sync.Mutex
 	meta      Run // Summary is built from series in snapshot
 	series    map[string]*series
-	firstTime float64  // time of the run's first row; NaN before it
-	nextSeq   uint64   // write-ahead sequence of the next batch
-	walFloor  uint64   // records below are sealed: replay skips them
-	newKeys   []string // series created since the last seal round
-	unsealed  int      // points in heads
-	lastWrite int64    // unix nanoseconds of the last Append
+	firstTime float64 // time of the run's first row; NaN before it
+	nextSeq   uint64  // write-ahead sequence of the next batch
+	walFloor  uint64  // records below are sealed: replay skips them
+	unsealed  int     // points in heads
+	lastWrite int64   // unix nanoseconds of the last Append
 	deleted   bool
 	// incarnation tells this run from an earlier run of the same id that
 	// was deleted, whose write-ahead records may still be in the log.
@@ -73,7 +72,6 @@ func (rs *runState) storedSeries(key string) *series {
 	s, isNew := rs.seriesFor(key)
 	if isNew {
 		s.loaded = false
-		rs.newKeys = rs.newKeys[:len(rs.newKeys)-1] // stored already
 	}
 	return s
 }
@@ -115,7 +113,6 @@ func (rs *runState) seriesFor(key string) (*series, bool) {
 	}
 	s := &series{key: key, loaded: true}
 	rs.series[key] = s
-	rs.newKeys = append(rs.newKeys, key)
 	return s, true
 }
 

@@ -110,10 +110,9 @@ func (db *DB) sealRun(rs *runState, mode sealMode, before uint64) error {
 
 // sealRound is what a seal round took from a run.
 type sealRound struct {
-	jobs    []*sealJob
-	newKeys []string // series keys to store
-	floor   uint64   // the run's wal floor once the round is written
-	record  []byte   // the run record to store
+	jobs   []*sealJob
+	floor  uint64 // the run's wal floor once the round is written
+	record []byte // the run record to store
 }
 
 // takeHeads empties the heads a seal round takes and encodes the run
@@ -148,8 +147,7 @@ func (db *DB) takeHeads(rs *runState, mode sealMode, before uint64) (sealRound, 
 	}
 	db.stats.headPoints.Add(-int64(taken))
 	rs.unsealed -= taken
-	r := sealRound{jobs: jobs, newKeys: rs.newKeys, floor: rs.walFloorNow()}
-	rs.newKeys = nil
+	r := sealRound{jobs: jobs, floor: rs.walFloorNow()}
 	var err error
 	r.record, err = rs.encodeRun()
 	return r, err
@@ -190,7 +188,6 @@ func (db *DB) loadAllRefs(rs *runState) error {
 func (db *DB) restoreHeads(rs *runState, r sealRound) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	rs.newKeys = append(r.newKeys, rs.newKeys...)
 	for _, j := range r.jobs {
 		h := &j.s.head
 		minSeq := j.minSeq
@@ -209,12 +206,12 @@ func (db *DB) restoreHeads(rs *runState, r sealRound) {
 }
 
 // writeSeal plans every job, then writes the new blocks to the BlockStore,
-// then the series keys, the summaries and the run record with its new wal
-// floor to Badger, in that order: a crash in between leaves blocks that no
-// summary names, or blocks whose points replay again from the log,
-// harmlessly, and never a summary of a missing block or a block of a
-// series that Open would not know. The blocks the round replaces are
-// deleted after it, by sealRun.
+// then the summaries and the run record with its new wal floor to Badger,
+// in that order: a crash in between leaves blocks that no summary names,
+// or blocks whose points replay again from the log, harmlessly, and never
+// a summary of a missing block. Open finds every series that has blocks
+// from its summaries. The blocks the round replaces are deleted after it,
+// by sealRun.
 func (db *DB) writeSeal(rs *runState, r sealRound) error {
 	jobs := r.jobs
 	if err := db.planJobs(rs, jobs); err != nil {
@@ -229,13 +226,6 @@ func (db *DB) writeSeal(rs *runState, r sealRound) error {
 	}
 
 	w := db.newBatchWriter()
-	var keys []write
-	for _, k := range r.newKeys {
-		keys = append(keys, write{key: keyKey(rs.project, rs.id, k), value: []byte{}})
-	}
-	if err := w.add(keys, len(keys)*(MaxKeyLen+64)); err != nil {
-		return err
-	}
 	for _, j := range jobs {
 		if err := w.add(j.writes, j.size); err != nil {
 			return err

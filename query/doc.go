@@ -36,4 +36,7 @@
 // starts 100 goroutines; finished answers are kept in a fastcache keyed by
 // the request and by every run's LastStep, Heartbeat and the summaries of
 // the keys it reads, so a new point changes the key and misses the cache.
+// SaveCache and LoadCache keep that cache across a clean restart
+// (docs/format/answers.md); LoadCache replaces the cache and must run
+// before the first query.
 package query

@@ -2,9 +2,10 @@ package server
 
 import "fmt"
 
-// appendEngineStats appends the engine's figures.
+// appendEngineStats appends the store's figures and the chart cache's.
 func (s *Server) appendEngineStats(b []byte) []byte {
 	st := s.db.Stats()
+	hits, misses := s.charts.CacheStats()
 	figures := []struct {
 		name, typ, help string
 		v               float64
@@ -31,6 +32,10 @@ func (s *Server) appendEngineStats(b []byte) []byte {
 			float64(st.HeadPoints)},
 		{"sextant_engine_runs", "gauge", "Runs in the catalogue.", float64(st.Runs)},
 		{"sextant_engine_projects", "gauge", "Projects in the catalogue.", float64(st.Projects)},
+		{"sextant_chart_cache_hits_total", "counter", "Chart answers served from the cache.",
+			float64(hits)},
+		{"sextant_chart_cache_misses_total", "counter", "Chart answers computed.",
+			float64(misses)},
 	}
 	for _, f := range figures {
 		b = appendHeader(b, f.name, f.typ, f.help)

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -87,4 +89,46 @@ func (l Latencies) Quantile(q float64) time.Duration {
 	slices.Sort(s)
 	i := int(q*float64(len(s))+0.5) - 1
 	return s[min(max(i, 0), len(s)-1)]
+}
+
+// ChartCacheHits reads the server's chart answer cache hits from /metrics
+// (sextant_chart_cache_hits_total), so that a benchmark can tell an answer
+// served from the cache from one computed.
+func (c *Client) ChartCacheHits() (int64, error) {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		c.Base+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, &StatusError{Status: resp.StatusCode, Body: string(raw)}
+	}
+	return metricValue(string(raw), "sextant_chart_cache_hits_total")
+}
+
+// metricValue returns the value of the unlabelled series name in a
+// Prometheus text exposition.
+func metricValue(text, name string) (int64, error) {
+	for line := range strings.Lines(text) {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" ")
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, fmt.Errorf("metric %s: %w", name, err)
+		}
+		return int64(f), nil
+	}
+	return 0, fmt.Errorf("metric %s: not in /metrics", name)
 }

@@ -95,3 +95,26 @@ func BenchmarkAppendNDJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*batch.Points())/b.Elapsed().Seconds(), "points/s")
 }
+
+func TestMetricValue(t *testing.T) {
+	text := "# HELP sextant_chart_cache_hits_total Chart answers served from the cache.\n" +
+		"# TYPE sextant_chart_cache_hits_total counter\n" +
+		"sextant_chart_cache_hits_total 3\n" +
+		"sextant_chart_cache_misses_total 1e+06\n"
+	tests := []struct {
+		name string
+		want int64
+		err  bool
+	}{
+		{"sextant_chart_cache_hits_total", 3, false},
+		{"sextant_chart_cache_misses_total", 1_000_000, false},
+		{"sextant_chart_cache", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := metricValue(text, tt.name)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("metricValue(%s) = %d, %v; want %d, error %v",
+				tt.name, got, err, tt.want, tt.err)
+		}
+	}
+}

@@ -25,9 +25,12 @@ type IngestResult struct {
 	Append time.Duration
 	// Close is the time Close took to seal, compact and flush.
 	Close time.Duration
-	// Bytes is the size on disk after Close, without the store's
-	// transient files; Total counts them too.
-	Bytes, Total int64
+	// Bytes is the apparent size on disk after Close (the sum of file
+	// lengths), without the store's transient files; Total counts them
+	// too. Alloc and AllocTotal are the same by allocated blocks, as `du`
+	// counts them: sparse files count less, small files a whole block.
+	Bytes, Total      int64
+	Alloc, AllocTotal int64
 	// Dir is the store's directory, kept when Ingest was asked to.
 	Dir string
 	// Err, when set, says why the store has no figures.
@@ -123,20 +126,22 @@ func ingest(open stores.Opener, dir string, runIDs []string,
 }
 
 func measure(s stores.Store, dir string, res *IngestResult) error {
-	var err error
-	if res.Total, err = stores.DirSize(dir); err != nil {
+	total, err := stores.DirUsage(dir)
+	if err != nil {
 		return err
 	}
-	res.Bytes = res.Total
+	kept := total
 	if t, ok := s.(stores.Transient); ok {
 		for _, p := range t.TransientPaths() {
-			n, err := stores.DirSize(filepath.Join(dir, p))
+			u, err := stores.DirUsage(filepath.Join(dir, p))
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			res.Bytes -= n
+			kept = kept.Sub(u)
 		}
 	}
+	res.Total, res.AllocTotal = total.Apparent, total.Allocated
+	res.Bytes, res.Alloc = kept.Apparent, kept.Allocated
 	return nil
 }
 

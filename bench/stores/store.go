@@ -67,22 +67,52 @@ func All() []Opener {
 // DirSize returns the bytes of every regular file under dir, by their
 // apparent size.
 func DirSize(dir string) (int64, error) {
-	var n int64
+	u, err := DirUsage(dir)
+	return u.Apparent, err
+}
+
+// Usage is the size of files two ways: Apparent is the sum of their lengths
+// (what `ls -l` and `du --apparent-size` count), Allocated the disk blocks
+// they hold (what `du` counts). A sparse file, such as Badger's DISCARD
+// that is preallocated with truncate, has a large apparent size and few
+// allocated blocks; a small file still takes a whole block.
+type Usage struct {
+	Apparent, Allocated int64
+}
+
+// Add returns the sum of u and v.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{u.Apparent + v.Apparent, u.Allocated + v.Allocated}
+}
+
+// Sub returns u less v.
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{u.Apparent - v.Apparent, u.Allocated - v.Allocated}
+}
+
+// DirUsage returns the apparent size of every regular file under dir, and
+// the blocks allocated to them and to the directories, dir included, as
+// `du` counts them.
+func DirUsage(dir string) (Usage, error) {
+	var u Usage
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
 		}
 		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		if info.Mode().IsRegular() {
-			n += info.Size()
+		switch f := fileUsage(info); {
+		case info.Mode().IsRegular():
+			u = u.Add(f)
+		case info.IsDir():
+			u.Allocated += f.Allocated
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("size of %s: %w", dir, err)
+		return Usage{}, fmt.Errorf("size of %s: %w", dir, err)
 	}
-	return n, nil
+	return u, nil
 }

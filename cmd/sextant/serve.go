@@ -68,6 +68,10 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	if err == nil {
 		err = ensureAdmin(srv, o.dataDir, log)
 	}
+	answers := filepath.Join(o.dataDir, "cache", "answers")
+	if err == nil {
+		loadAnswers(srv, answers, log)
+	}
 	var ln net.Listener
 	if err == nil {
 		ln, err = net.Listen("tcp", o.addr)
@@ -82,7 +86,28 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 		return errors.Join(serveErr, fmt.Errorf("close store: %w", err))
 	}
 	log.Info("store closed", "took", time.Since(closeStart), "uptime", time.Since(start))
+	saveStart := time.Now()
+	if err := srv.SaveAnswers(answers); err != nil {
+		log.Warn("answer cache not saved", "err", err)
+	} else {
+		log.Info("answer cache saved", "dir", answers, "took", time.Since(saveStart))
+	}
 	return serveErr
+}
+
+// loadAnswers fills the chart answer cache saved at the last clean stop.
+// A cache that cannot be used is logged and dropped: the server starts
+// with an empty one.
+func loadAnswers(srv *server.Server, dir string, log *slog.Logger) {
+	start := time.Now()
+	n, err := srv.LoadAnswers(dir)
+	if err != nil {
+		log.Warn("answer cache dropped", "dir", dir, "err", err)
+		return
+	}
+	if n > 0 {
+		log.Info("answer cache loaded", "dir", dir, "bytes", n, "took", time.Since(start))
+	}
 }
 
 // run serves on ln until ctx is done or serving fails, then lets requests

@@ -81,6 +81,17 @@ func BenchmarkSummary(b *testing.B) {
 
 func BenchmarkDecodeSummary(b *testing.B) {
 	bs, points := realBlocks(b)
+	benchDecodeSummary(b, bs, points)
+}
+
+// BenchmarkDecodeSummaryFloat32 decodes the summaries of float32 loss
+// curves (float32Blocks).
+func BenchmarkDecodeSummaryFloat32(b *testing.B) {
+	bs, points := float32Blocks()
+	benchDecodeSummary(b, bs, points)
+}
+
+func benchDecodeSummary(b *testing.B, bs []curve, points int) {
 	encoded := make([][]byte, len(bs))
 	for i, c := range bs {
 		st, pyr := Summarize(c.steps, c.values)
@@ -137,4 +148,42 @@ func float32Blocks() ([]curve, int) {
 func BenchmarkDecodeFloat32(b *testing.B) {
 	bs, points := float32Blocks()
 	benchDecode(b, bs, points)
+}
+
+// BenchmarkDecodeBucket decodes with DecodeRange one pyramid bucket, the
+// one that holds the block's middle point, of every block: what a chart
+// needs where a pixel column's edge cuts a bucket. Points per second count
+// the blocks' points, as for BenchmarkDecode, so the two compare.
+func BenchmarkDecodeBucket(b *testing.B) {
+	bs, points := realBlocks(b)
+	benchDecodeBucket(b, bs, points)
+}
+
+// BenchmarkDecodeBucketFloat32 is BenchmarkDecodeBucket on float32Blocks.
+func BenchmarkDecodeBucketFloat32(b *testing.B) {
+	bs, points := float32Blocks()
+	benchDecodeBucket(b, bs, points)
+}
+
+func benchDecodeBucket(b *testing.B, bs []curve, points int) {
+	encoded := make([][]byte, len(bs))
+	for i, c := range bs {
+		encoded[i] = Encode(nil, c.steps, c.values)
+	}
+	b.SetBytes(int64(16 * points))
+	b.ReportAllocs()
+	var steps []int64
+	var values []float64
+	cpu := cpuTime()
+	for b.Loop() {
+		for i, src := range encoded {
+			lo := len(bs[i].steps) / 2 / PyramidSpan * PyramidSpan
+			var err error
+			steps, values, err = DecodeRange(src, lo, lo+PyramidSpan, steps[:0], values[:0])
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportPoints(b, points, cpu)
 }

@@ -128,7 +128,7 @@ func readDecimalRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []flo
 
 	start := len(dst)
 	dst = slices.Grow(dst, len(k))[:start+len(k)]
-	out := dst[start:]
+	out := dst[start:][:len(k)]
 	if e == 0 {
 		// x / 1 is x exactly: skip the division.
 		for i, x := range k {

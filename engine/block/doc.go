@@ -37,6 +37,14 @@
 // end of its bucket is left out), then the Sum; the other statistics follow
 // from the pyramid.
 //
+// # Decoding
+//
+// Decode appends every point of a block; DecodeRange appends points
+// [lo, hi) only, at the price of inflating the block's zstd planes whole
+// (the rest of the work is proportional to hi, or to hi-lo for most
+// columns); PointCount reads the count from the header. All three append to
+// the caller's slices and allocate only when those lack capacity.
+//
 // # Concurrency
 //
 // Every function is safe for concurrent use: the zstd encoder and decoder

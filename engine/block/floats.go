@@ -109,16 +109,18 @@ func readFloatsRange(r *reader, dst []float64, n, lo, hi int, s *scratch) []floa
 	start := len(dst)
 	dst = slices.Grow(dst, hi-lo)[:start+hi-lo]
 	out := dst[start:]
+	shift := uint(t) & 63 // t <= 63: a plain shift instruction
 	if len(marked) == len(out) {
+		out := out[:len(marked)]
 		for i, x := range marked {
-			out[i] = math.Float64frombits(uint64(x) << t)
+			out[i] = math.Float64frombits(uint64(x) << shift)
 		}
 		return dst
 	}
 	j, o := 0, 0
 	for i := range out {
 		if bitmap[(lo+i)/8]&(1<<((lo+i)%8)) != 0 {
-			out[i] = math.Float64frombits(uint64(marked[j]) << t)
+			out[i] = math.Float64frombits(uint64(marked[j]) << shift)
 			j++
 		} else {
 			out[i] = math.Float64frombits(uint64(other[o]))
@@ -163,8 +165,9 @@ func appendBits(r *reader, dst []float64, k []int64) []float64 {
 	}
 	start := len(dst)
 	dst = slices.Grow(dst, len(k))[:start+len(k)]
+	out := dst[start:][:len(k)]
 	for i, x := range k {
-		dst[start+i] = math.Float64frombits(uint64(x))
+		out[i] = math.Float64frombits(uint64(x))
 	}
 	return dst
 }

@@ -16,24 +16,28 @@ func gather(out []int64, planes []byte, m, w, off int, base int64) {
 		}
 	case 1:
 		p0 := planes[off : off+k]
+		out := out[:len(p0)]
 		for i, c := range p0 {
 			out[i] = base + int64(c)
 		}
 	case 2:
-		p0, p1 := planes[off:off+k], planes[m+off:m+off+k]
-		for i := range out {
-			out[i] = base + int64(uint64(p0[i])|uint64(p1[i])<<8)
+		p0 := planes[off : off+k]
+		p1, out := planes[m+off:][:len(p0)], out[:len(p0)]
+		for i, c := range p0 {
+			out[i] = base + int64(uint64(c)|uint64(p1[i])<<8)
 		}
 	case 3:
-		p0, p1, p2 := planes[off:off+k], planes[m+off:m+off+k], planes[2*m+off:2*m+off+k]
-		for i := range out {
-			out[i] = base + int64(uint64(p0[i])|uint64(p1[i])<<8|uint64(p2[i])<<16)
+		p0 := planes[off : off+k]
+		p1, p2, out := planes[m+off:][:len(p0)], planes[2*m+off:][:len(p0)], out[:len(p0)]
+		for i, c := range p0 {
+			out[i] = base + int64(uint64(c)|uint64(p1[i])<<8|uint64(p2[i])<<16)
 		}
 	case 4:
-		p0, p1 := planes[off:off+k], planes[m+off:m+off+k]
-		p2, p3 := planes[2*m+off:2*m+off+k], planes[3*m+off:3*m+off+k]
-		for i := range out {
-			out[i] = base + int64(uint64(p0[i])|uint64(p1[i])<<8|uint64(p2[i])<<16|
+		p0 := planes[off : off+k]
+		p1, p2 := planes[m+off:][:len(p0)], planes[2*m+off:][:len(p0)]
+		p3, out := planes[3*m+off:][:len(p0)], out[:len(p0)]
+		for i, c := range p0 {
+			out[i] = base + int64(uint64(c)|uint64(p1[i])<<8|uint64(p2[i])<<16|
 				uint64(p3[i])<<24)
 		}
 	default:

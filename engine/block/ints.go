@@ -223,17 +223,17 @@ func integrateColumn(x []int64, seeds [maxOrder]int64, d int, planes []byte, m, 
 // first seed, x[i] = x[0] + i*base (d == 1) or x[0] + i*seeds[1] +
 // i*(i-1)/2*base (d == 2). The products wrap around as the sums would.
 func evenRange(out []int64, seeds [maxOrder]int64, d, lo int, base int64) {
-	x0, d0 := seeds[0], base
-	if d == 2 {
-		d0 = seeds[1]
+	if d == 1 {
+		v := seeds[0] + int64(lo)*base
+		for k := range out {
+			out[k] = v
+			v += base
+		}
+		return
 	}
 	for k := range out {
 		i := int64(lo + k)
-		v := x0 + i*d0
-		if d == 2 && i > 0 {
-			v += i * (i - 1) / 2 * base
-		}
-		out[k] = v
+		out[k] = seeds[0] + i*seeds[1] + i*(i-1)/2*base
 	}
 }
 

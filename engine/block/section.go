@@ -138,9 +138,64 @@ func readPlane(r *reader, buf []byte) {
 	if r.err != nil {
 		return
 	}
+	if c, ok := rleFrame(z, n); ok {
+		fill(buf[:n], c)
+		return
+	}
 	out, err := decoder.DecodeAll(z, buf[:0])
 	if err != nil || len(out) != n || (n > 0 && &out[0] != &buf[0]) {
 		r.fail("zstd frame")
+	}
+}
+
+// rleFrame recognises the frame zstd writes for a constant plane of n
+// bytes (the bitmap of a block whose values all have the trailing zeros,
+// the high bytes of a column), and returns its byte. It takes only the
+// strictest form of such a frame (RFC 8878): magic number, a header with
+// only the single-segment flag and the content size set, the size n, one
+// last block of type RLE repeating its byte n times, and nothing after.
+// Whatever else goes to the zstd decoder, which decodes this form to the
+// same n bytes; skipping it saves most of the cost of small frames.
+func rleFrame(z []byte, n int) (byte, bool) {
+	const magic, singleSegment = 0xfd2fb528, 0x20
+	if len(z) < 10 || binary.LittleEndian.Uint32(z) != magic || z[4]&0x3f != singleSegment {
+		return 0, false
+	}
+	fcs := 1 << (z[4] >> 6) // bytes of the content size; 1 for flag 0 in one segment
+	if len(z) != 5+fcs+3+1 {
+		return 0, false
+	}
+	var size uint64
+	switch fcs {
+	case 1:
+		size = uint64(z[5])
+	case 2:
+		size = uint64(binary.LittleEndian.Uint16(z[5:])) + 256
+	case 4:
+		size = uint64(binary.LittleEndian.Uint32(z[5:]))
+	case 8:
+		size = binary.LittleEndian.Uint64(z[5:])
+	}
+	h := z[5+fcs:]
+	block := uint32(h[0]) | uint32(h[1])<<8 | uint32(h[2])<<16
+	const last, rle = 1, 1 << 1
+	if size != uint64(n) || n == 0 || n > maxBlockSize || block != uint32(n)<<3|rle|last {
+		return 0, false
+	}
+	return h[3], true
+}
+
+// maxBlockSize is the largest block zstd allows, 128 KiB.
+const maxBlockSize = 128 << 10
+
+// fill sets every byte of b to c, doubling the filled prefix.
+func fill(b []byte, c byte) {
+	if len(b) == 0 {
+		return
+	}
+	b[0] = c
+	for k := 1; k < len(b); k *= 2 {
+		copy(b[k:], b[:k])
 	}
 }
 

@@ -82,85 +82,86 @@ func readBuckets(r *reader, m int) []Bucket {
 	if r.err != nil {
 		return nil
 	}
-	b, n := c.buckets(m)
+	b, n, mins := c.buckets(m)
 	if n > 0 {
 		c.values = readValues(r, s.floats(n)[:0], n, s)
 	}
 	if r.err != nil {
 		return nil
 	}
-	setValues(b, c.values, f)
+	setValues(b, c.values, f, mins)
 	return b
 }
 
 // buckets builds the pyramid without its values and counts the values it
-// needs.
-func (c columns) buckets(m int) ([]Bucket, int) {
-	b := make([]Bucket, m)
-	j, n := 0, 0
+// needs, and of them the Mins that are not at an end of their bucket.
+func (c columns) buckets(m int) (b []Bucket, n, mins int) {
+	b = make([]Bucket, m)
+	count, minStep, span, finite := c.ints[0][:m], c.ints[1][:m], c.ints[2][:m], c.ints[3][:m]
+	first, last, minAt, maxAt := c.ints[4], c.ints[5], c.ints[6], c.ints[7]
+	j := 0
 	for i := range b {
 		x := &b[i]
-		x.Count, x.MinStep = int(c.ints[0][i]), c.ints[1][i]
-		x.MaxStep = x.MinStep + c.ints[2][i]
-		x.Finite = int(c.ints[3][i])
+		x.Count, x.MinStep = int(count[i]), minStep[i]
+		x.MaxStep = x.MinStep + span[i]
+		x.Finite = int(finite[i])
 		x.Min, x.Max = math.Inf(1), math.Inf(-1)
 		if x.Finite <= 0 {
 			continue
 		}
-		x.FirstStep = x.MinStep + c.ints[4][j]
-		x.LastStep = x.MaxStep - c.ints[5][j]
-		x.MinAt = x.MinStep + c.ints[6][j]
-		x.MaxAt = x.MinStep + c.ints[7][j]
+		x.FirstStep = x.MinStep + first[j]
+		x.LastStep = x.MaxStep - last[j]
+		x.MinAt = x.MinStep + minAt[j]
+		x.MaxAt = x.MinStep + maxAt[j]
 		j++
 		n += 2
 		if !x.atEnd(x.MinAt) {
 			n++
+			mins++
 		}
 		if !x.atEnd(x.MaxAt) {
 			n++
 		}
 	}
-	return b, n
+	return b, n, mins
 }
 
 // setValues fills in the values of the f buckets holding finite values,
-// laid out as bucketColumns does.
-func setValues(b []Bucket, v []float64, f int) {
-	firsts, lasts, rest := v[:f], v[f:2*f], v[2*f:]
+// laid out as bucketColumns does: every First, every Last, the Mins not at
+// an end (mins of them), then the Maxes not at an end.
+func setValues(b []Bucket, v []float64, f, mins int) {
+	firsts, lasts := v[:f], v[f:2*f]
+	minRest, maxRest := v[2*f:2*f+mins], v[2*f+mins:]
+	j, jMin, jMax := 0, 0, 0
 	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.First, x.Last = firsts[0], lasts[0]
-			firsts, lasts = firsts[1:], lasts[1:]
+		x := &b[i]
+		if x.Finite <= 0 {
+			continue
 		}
-	}
-	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.Min, rest = x.extreme(x.MinAt, rest)
-		}
-	}
-	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.Max, rest = x.extreme(x.MaxAt, rest)
-		}
+		x.First, x.Last = firsts[j], lasts[j]
+		j++
+		x.Min, jMin = x.extreme(x.MinAt, minRest, jMin)
+		x.Max, jMax = x.extreme(x.MaxAt, maxRest, jMax)
 	}
 }
 
 // extreme returns the value of the Min or Max at step at: First or Last
-// when at is an end, else the next of rest.
-func (x *Bucket) extreme(at int64, rest []float64) (float64, []float64) {
+// when at is an end, else rest[j], and the index of the next of rest.
+func (x *Bucket) extreme(at int64, rest []float64, j int) (float64, int) {
 	switch at {
 	case x.FirstStep:
-		return x.First, rest
+		return x.First, j
 	case x.LastStep:
-		return x.Last, rest
+		return x.Last, j
 	}
-	return rest[0], rest[1:]
+	return rest[j], j + 1
 }
 
 // checkSummary reports counts that contradict each other.
 func checkSummary(st Stats, b []Bucket) error {
 	total, finite := 0, 0
-	for _, x := range b {
+	for i := range b {
+		x := &b[i]
 		if x.Count < 1 || x.Count > PyramidSpan || x.Finite < 0 || x.Finite > x.Count {
 			return fmt.Errorf("bucket count %d finite %d: %w", x.Count, x.Finite, ErrCorrupt)
 		}

@@ -24,9 +24,11 @@
 // value and runs at about 40 MB/s here; valyala/fastjson is fast but refuses
 // the bare NaN and Infinity tokens. The scanner here allocates nothing per
 // value. Member names are compared with the names of the previous row
-// before they are scanned. Numbers of up to 19 digits without an exponent
-// (what Python writes for float64 and widened float32 values) are
-// converted exactly in integer arithmetic (see decimal); strconv.ParseFloat
+// before they are scanned. Numbers in strict JSON form with up to 19
+// significant digits (what Python writes for float64 and widened float32
+// values, with or without an exponent) are converted in integer arithmetic:
+// one float64 division when that is exact, else a 64 x 128-bit product with
+// a table of powers of ten, correctly rounded (see toFloat); strconv.ParseFloat
 // takes the rest. Measured on 16-metric rows of mixed short decimals and
 // full float64 values, one core: about 150 ns per point with that
 // conversion, about 210 ns with strconv alone.

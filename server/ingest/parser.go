@@ -33,11 +33,11 @@ type Parser struct {
 	metrics []engine.Metric
 	ends    []int // end of each row's metrics in metrics
 
-	// prev holds the keys of the previous row by position: rows of one
-	// batch mostly repeat the same keys in the same order, and comparing
-	// with the key at the same place is cheaper than hashing.
-	prev []string
-	col  int
+	// cols describes the members of the previous row by position: rows
+	// of a batch mostly repeat the same members in the same order, and
+	// comparing the input with the name at the same place is cheaper than
+	// scanning, unescaping and looking it up.
+	cols []column
 
 	sc      scanner
 	format  Format
@@ -71,13 +71,12 @@ func (p *Parser) Parse(data []byte, f Format, maxRows int) ([]engine.Row, error)
 func (p *Parser) reset(data []byte, f Format, maxRows int) {
 	if len(p.keys) > maxInterned {
 		p.keys = map[string]string{}
-		p.prev = p.prev[:0]
+		p.cols = p.cols[:0]
 	}
 	p.rows = p.rows[:0]
 	p.metrics = p.metrics[:0]
 	p.ends = p.ends[:0]
-	names := p.sc.names[:0]
-	p.sc = scanner{data: data, line: 1, scratch: p.sc.scratch, names: names}
+	p.sc = scanner{data: data, line: 1, scratch: p.sc.scratch}
 	p.format = f
 	p.maxRows = maxRows
 }
@@ -173,6 +172,22 @@ func (p *Parser) parseRowArray() error {
 	}
 }
 
+// column is a member of a row: its key, what it holds, and whether the
+// key can be matched byte for byte in the input (it needs no escapes).
+type column struct {
+	key  string
+	kind columnKind
+	raw  bool
+}
+
+type columnKind uint8
+
+const (
+	colMetric columnKind = iota
+	colStep
+	colTime
+)
+
 // parseRow reads one row object and appends it.
 func (p *Parser) parseRow() error {
 	if p.maxRows > 0 && len(p.rows) >= p.maxRows {
@@ -184,8 +199,7 @@ func (p *Parser) parseRow() error {
 		return p.syntax(err)
 	}
 	p.rows = append(p.rows, engine.Row{Step: -1, Time: math.NaN()})
-	p.col = 0
-	err := sc.members(p.parseMember)
+	err := p.members()
 	p.ends = append(p.ends, len(p.metrics))
 	if err != nil {
 		return p.syntax(err)
@@ -193,43 +207,121 @@ func (p *Parser) parseRow() error {
 	return nil
 }
 
-// parseMember reads the value of one member of a row.
-func (p *Parser) parseMember(name []byte) error {
-	switch string(name) {
-	case engine.KeyStep:
-		return p.parseStep()
-	case engine.KeyTimestamp:
-		return p.parseTime()
+// members reads the members of a row whose '{' was consumed.
+func (p *Parser) members() error {
+	sc := &p.sc
+	sc.skipSpace()
+	if sc.peek() == '}' {
+		sc.pos++
+		return nil
 	}
-	key, err := p.intern(name)
-	if err != nil {
-		return err
+	for col := 0; ; col++ {
+		sc.skipSpace()
+		c, name, err := p.member(col)
+		if err != nil {
+			return err
+		}
+		sc.skipSpace()
+		if err := sc.expect(':'); err != nil {
+			return err
+		}
+		sc.skipSpace()
+		if name != nil {
+			if c, err = p.learn(col, name); err != nil {
+				return err
+			}
+		}
+		switch {
+		case c.kind == colStep:
+			err = p.parseStep()
+		case c.kind == colTime:
+			err = p.parseTime()
+		case isDigit(sc.peek()):
+			var v float64
+			if v, err = sc.number(); err == nil {
+				p.metrics = append(p.metrics, engine.Metric{Key: c.key, Value: v})
+			}
+		default:
+			var v float64
+			var ok bool
+			if v, ok, err = p.value(c.key); ok {
+				p.metrics = append(p.metrics, engine.Metric{Key: c.key, Value: v})
+			}
+		}
+		if err != nil {
+			return err
+		}
+		sc.skipSpace()
+		switch c := sc.next(); c {
+		case ',':
+		case '}':
+			return nil
+		default:
+			sc.pos--
+			return sc.unexpected(c, "',' or '}'")
+		}
 	}
-	v, ok, err := p.value(key)
-	if ok {
-		p.metrics = append(p.metrics, engine.Metric{Key: key, Value: v})
-	}
-	return err
 }
 
-// intern returns the key as a string allocated once per Parser, checking
-// it the first time it is seen.
-func (p *Parser) intern(name []byte) (string, error) {
-	col := p.col
-	p.col++
-	if col < len(p.prev) && p.prev[col] == string(name) {
-		return p.prev[col], nil
+// member reads the name of member col of a row. When it is the name at
+// the same place in the previous row, it returns that member; else it
+// returns the name, which may alias the scanner's scratch buffer, for
+// learn.
+func (p *Parser) member(col int) (column, []byte, error) {
+	sc := &p.sc
+	if col < len(p.cols) && p.cols[col].raw {
+		c := p.cols[col]
+		start := sc.pos + 1
+		end := start + len(c.key)
+		if end < len(sc.data) && sc.data[sc.pos] == '"' && sc.data[end] == '"' &&
+			string(sc.data[start:end]) == c.key {
+			sc.pos = end + 1
+			return c, nil, nil
+		}
 	}
-	k, err := p.lookup(name)
-	if err != nil {
-		return "", err
+	if sc.peek() != '"' {
+		return column{}, nil, sc.unexpected(sc.peek(), "a quoted key")
 	}
-	if col < len(p.prev) {
-		p.prev[col] = k
+	name, err := sc.readString()
+	if name == nil && err == nil {
+		name = []byte{}
+	}
+	return column{}, name, err
+}
+
+// learn returns the member of a row named name, checking a metric key the
+// first time it is seen, and remembers it as member col.
+func (p *Parser) learn(col int, name []byte) (column, error) {
+	var c column
+	switch string(name) {
+	case engine.KeyStep:
+		c = column{key: engine.KeyStep, kind: colStep}
+	case engine.KeyTimestamp:
+		c = column{key: engine.KeyTimestamp, kind: colTime}
+	default:
+		var err error
+		if c.key, err = p.lookup(name); err != nil {
+			return column{}, err
+		}
+	}
+	c.raw = plain(c.key)
+	if col < len(p.cols) {
+		p.cols[col] = c
 	} else {
-		p.prev = append(p.prev, k)
+		p.cols = append(p.cols, c)
 	}
-	return k, nil
+	return c, nil
+}
+
+// plain reports whether s is written in a JSON string as it is, without
+// escapes.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // lookup returns the interned key, checking a key the first time.

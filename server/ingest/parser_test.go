@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -60,6 +61,18 @@ func TestParseAccepts(t *testing.T) {
 			FormatNDJSON, []engine.Row{row(-1, nan, "a", 0.0, "b", math.Copysign(0, -1),
 				"c", 1.5e300, "d", 12345678901234567890.0, "e", pInf)}},
 		{"empty row", `{}`, FormatNDJSON, []engine.Row{row(-1, nan)}},
+		{"same key escaped and plain", "{\"ab\":1}\n{\"a\\u0062\":2}\n{\"ab\":3}",
+			FormatNDJSON, []engine.Row{row(-1, nan, "ab", 1.0), row(-1, nan, "ab", 2.0),
+				row(-1, nan, "ab", 3.0)}},
+		{"members change place", "{\"_step\":1,\"a\":1,\"b\":2}\n" +
+			"{\"b\":3,\"_step\":2,\"a\":4}\n{\"a\":5,\"_timestamp\":7}\n{\"a\":6}",
+			FormatNDJSON, []engine.Row{row(1, nan, "a", 1.0, "b", 2.0),
+				row(2, nan, "b", 3.0, "a", 4.0), row(-1, 7, "a", 5.0), row(-1, nan, "a", 6.0)}},
+		{"key prefix of the previous", "{\"ab\":1}\n{\"a\":2}\n{\"abc\":3}",
+			FormatNDJSON, []engine.Row{row(-1, nan, "ab", 1.0), row(-1, nan, "a", 2.0),
+				row(-1, nan, "abc", 3.0)}},
+		{"key with a quote", "{\"a\\\"b\":1}\n{\"a\\\"b\":2}", FormatNDJSON,
+			[]engine.Row{row(-1, nan, `a"b`, 1.0), row(-1, nan, `a"b`, 2.0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +140,12 @@ func TestParseRefuses(t *testing.T) {
 		{"too deep", `{"x":` + strings.Repeat("[", 100) + `,"rows":[]}`, FormatJSON,
 			"nested more than", engine.ErrInvalid},
 		{"too many rows", "{}\n{}\n{}\n", FormatNDJSON, "more than 2", ErrTooManyRows},
+		{"unescaped quote in a known key", "{\"a\\\"b\":1}\n{\"a\"b\":2}", FormatNDJSON,
+			"line 2: malformed JSON", engine.ErrInvalid},
+		{"bad number after known key", "{\"a\":1}\n{\"a\":1.5.5}", FormatNDJSON,
+			"line 2: malformed JSON at byte 18: malformed number", engine.ErrInvalid},
+		{"known key at the end", "{\"abc\":1}\n{\"abc", FormatNDJSON, "line 2: malformed JSON",
+			engine.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,14 +276,65 @@ func benchBatch(rows int) []byte {
 }
 
 func BenchmarkParseNDJSON(b *testing.B) {
-	data := benchBatch(10_000)
+	benchParse(b, benchBatch(10_000), 16*10_000)
+}
+
+// BenchmarkParseMixed parses rows shaped like the benchmark's synthetic
+// runs (bench/gen): 10 metrics of four-decimal losses, float32s widened
+// to float64, full float64s, a small learning rate, whole numbers and a
+// timestamp with microseconds.
+func BenchmarkParseMixed(b *testing.B) {
+	benchParse(b, mixedBatch(10_000), 10*10_000)
+}
+
+func benchParse(b *testing.B, data []byte, points int) {
 	p := NewParser()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := p.Parse(data, FormatNDJSON, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(16*10_000*b.N)/b.Elapsed().Seconds(), "points/s")
+	b.ReportMetric(float64(points*b.N)/b.Elapsed().Seconds(), "points/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(points*b.N), "cpu-ns/point")
+}
+
+func mixedBatch(rows int) []byte {
+	keys := []string{"train/loss", "train/accuracy", "train/lr", "train/grad_norm",
+		"train/tokens_per_sec", "train/loss_avg", "val/loss", "val/accuracy",
+		"system/gpu_util", "train/loss_fp32"}
+	var buf []byte
+	for i := range rows {
+		x := float64(i)
+		vals := []float64{
+			math.Round((2+math.Sin(x))*1e4) / 1e4,
+			float64(float32(0.9 + 0.05*math.Cos(x))),
+			3e-4 / math.Sqrt(1+x),
+			float64(float32(0.8 + 0.1*math.Sin(x*0.7))),
+			math.Round((150000+5000*math.Sin(x))*10) / 10,
+			2.8 + 0.05*math.Sin(x*0.3),
+			math.Round((2.5+0.1*math.Cos(x))*1e4) / 1e4,
+			float64(float32(0.92 + 0.01*math.Sin(x))),
+			math.Round(140000 + 5000*math.Cos(x)),
+			float64(float32(2.3 + 0.01*math.Cos(x))),
+		}
+		r := engine.Row{Step: int64(i), Time: 1.767225849e9 + math.Round(x*0.25*1e6)/1e6}
+		for k, v := range vals {
+			r.Metrics = append(r.Metrics, engine.Metric{Key: keys[k], Value: v})
+		}
+		buf = append(AppendRow(buf, r), '\n')
+	}
+	return buf
+}
+
+// cpuTime returns the CPU time the process used so far, in nanoseconds: on
+// a shared machine, CPU time per point tells more than wall time.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }

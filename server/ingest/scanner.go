@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -37,11 +36,6 @@ type scanner struct {
 	line    int    // 1-based line of pos, for NDJSON messages
 	scratch []byte // strings with escapes, unescaped
 
-	// names holds the member names of the previous object by position,
-	// as slices of data: rows of a batch mostly repeat the same keys in
-	// the same order, and comparing bytes is cheaper than scanning them.
-	names [][]byte
-	col   int
 }
 
 func (sc *scanner) eof() bool { return sc.pos >= len(sc.data) }
@@ -111,7 +105,6 @@ func (sc *scanner) unexpected(c byte, want string) error {
 // alias the scratch buffer: fn must be done with it before reading a
 // string.
 func (sc *scanner) members(fn func(name []byte) error) error {
-	sc.col = 0
 	sc.skipSpace()
 	if sc.peek() == '}' {
 		sc.pos++
@@ -201,41 +194,94 @@ func (sc *scanner) literal(word string) error {
 	return nil
 }
 
-// number reads a JSON number. Numbers of up to 19 digits without an
-// exponent, the common case, are converted by decimal without strconv.
+// number reads a JSON number. A number in strict JSON form with up to 19
+// significant digits, the common case, is converted by toFloat (mostly
+// one float64 division); the rest, and what toFloat cannot decide, goes
+// through slowNumber and strconv, which accepts the same numbers.
 func (sc *scanner) number() (float64, error) {
 	data, i := sc.data, sc.pos
 	neg := i < len(data) && data[i] == '-'
 	if neg {
 		i++
 	}
+	start := i
 	var mant uint64
-	digits, frac := 0, 0
 	for ; i < len(data) && isDigit(data[i]); i++ {
 		mant = mant*10 + uint64(data[i]-'0')
-		digits++
 	}
+	digits := i - start
 	if digits == 0 {
 		sc.pos = i
 		return 0, sc.unexpected(sc.peek(), "a JSON value")
 	}
-	dot := i < len(data) && data[i] == '.'
-	if dot {
-		for i++; i < len(data) && isDigit(data[i]); i++ {
-			mant = mant*10 + uint64(data[i]-'0')
-			frac++
+	exp := 0
+	if i < len(data) && data[i] == '.' {
+		i++
+		frac := i
+		if mant == 0 { // leading zeros are not significant digits
+			for i < len(data) && data[i] == '0' {
+				i++
+			}
+			digits = 0
 		}
-		digits += frac
+		sig := i
+		for ; i < len(data) && isDigit(data[i]); i++ {
+			mant = mant*10 + uint64(data[i]-'0')
+		}
+		if i == frac {
+			return sc.slowNumber()
+		}
+		digits += i - sig
+		exp = frac - i
 	}
-	if digits > 19 || dot && frac == 0 || i < len(data) && isNumberByte(data[i]) {
+	if digits > 19 {
 		return sc.slowNumber()
 	}
-	sc.pos = i
-	v := decimal(mant, frac)
-	if neg {
-		v = -v
+	if i < len(data) && data[i]|0x20 == 'e' {
+		e, end, ok := exponent(data, i+1)
+		if !ok {
+			return sc.slowNumber()
+		}
+		exp, i = exp+e, end
 	}
+	if i < len(data) && isNumberByte(data[i]) {
+		return sc.slowNumber()
+	}
+	var v float64
+	if mant < 1<<53 && exp <= 0 && exp >= -22 {
+		v = float64(mant) / pow10[-exp] // both exact: correctly rounded
+		if neg {
+			v = -v
+		}
+	} else {
+		var ok bool
+		if v, ok = toFloat(mant, exp, neg); !ok {
+			return sc.slowNumber()
+		}
+	}
+	sc.pos = i
 	return v, nil
+}
+
+// exponent reads the digits of an exponent, with an optional sign, from
+// data[i:], and returns it (capped far beyond any float64) and where it
+// ends; ok is false when there are no digits.
+func exponent(data []byte, i int) (e, end int, ok bool) {
+	neg := false
+	if i < len(data) && (data[i] == '+' || data[i] == '-') {
+		neg = data[i] == '-'
+		i++
+	}
+	start := i
+	for ; i < len(data) && isDigit(data[i]); i++ {
+		if e < 100_000 {
+			e = e*10 + int(data[i]-'0')
+		}
+	}
+	if neg {
+		e = -e
+	}
+	return e, i, i > start
 }
 
 // slowNumber reads any number with strconv.
@@ -346,37 +392,9 @@ func (sc *scanner) skipElements(depth int) error {
 	}
 }
 
-// readName reads a member name, first trying the name at the same place
-// in the previous object.
+// readName reads a member name; it may alias the scratch buffer.
 func (sc *scanner) readName() ([]byte, error) {
-	col := sc.col
-	sc.col++
-	if col < len(sc.names) {
-		want := sc.names[col]
-		start := sc.pos + 1
-		end := start + len(want)
-		if end < len(sc.data) && sc.data[end] == '"' && bytes.Equal(sc.data[start:end], want) {
-			sc.pos = end + 1
-			return sc.data[start:end], nil
-		}
-	}
-	start := sc.pos + 1
-	name, err := sc.readString()
-	if err != nil {
-		return nil, err
-	}
-	if sc.pos-1-start != len(name) {
-		name = nil // unescaped in scratch, which the next string overwrites
-	}
-	if col < len(sc.names) {
-		sc.names[col] = name
-	} else {
-		sc.names = append(sc.names, name)
-	}
-	if name == nil {
-		return sc.scratch, nil
-	}
-	return name, nil
+	return sc.readString()
 }
 
 // readString reads a quoted string. Without escapes it returns a slice of

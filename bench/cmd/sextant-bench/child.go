@@ -32,7 +32,9 @@ const serverProfileEnv = "SEXTANT_BENCH_SERVER_PROFILE"
 // its own and a restart is a real one. It stores under dir/db, takes the
 // admin key from SEXTANT_ADMIN_KEY, listens on a free loopback port, prints
 // the address on stdout, and serves until SIGTERM; then it drains and closes
-// the store as `sextant serve` does.
+// the store as `sextant serve` does. Like it, it loads the chart answer
+// cache saved under dir/cache/answers at start and saves it after a clean
+// close.
 func serveChild(dir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -57,6 +59,11 @@ func serveChild(dir string) error {
 	if err == nil {
 		_, err = srv.Access().EnsureAdmin(os.Getenv("SEXTANT_ADMIN_KEY"))
 	}
+	answers := filepath.Join(dir, "cache", "answers")
+	if err == nil {
+		// An unusable saved cache is dropped, as `sextant serve` does.
+		_, _ = srv.LoadAnswers(answers)
+	}
 	var ln net.Listener
 	if err == nil {
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
@@ -76,7 +83,11 @@ func serveChild(dir string) error {
 	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return errors.Join(hs.Shutdown(sctx), db.Close())
+	err = errors.Join(hs.Shutdown(sctx), db.Close())
+	if err == nil {
+		err = srv.SaveAnswers(answers)
+	}
+	return err
 }
 
 // serveMem answers the process's memory figures.
