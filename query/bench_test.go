@@ -63,7 +63,7 @@ func BenchmarkM4Million(b *testing.B) {
 			d := newStepDrawer(g, nil, rec)
 			for _, ch := range chunks {
 				s, _ := ch.Span(0, ch.Stats.Count)
-				d.points(s)
+				d.points(s, ch.Stats.NonFinite == 0)
 			}
 			d.finish()
 		}
