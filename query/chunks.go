@@ -99,7 +99,7 @@ func (d *stepDrawer) chunk(ch *engine.Chunk) error {
 		if err != nil {
 			return fmt.Errorf("read chunk: %w", err)
 		}
-		d.points(sp)
+		d.points(sp, s.NonFinite == 0)
 		return nil
 	}
 	return d.buckets(ch)
@@ -110,32 +110,36 @@ func (d *stepDrawer) chunk(ch *engine.Chunk) error {
 // chunk shared with the block cache.
 func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 	pyr := ch.Pyramid
-	i := sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
+	i := 0
+	if len(pyr) > 0 && pyr[0].MaxStep < d.lo {
+		i = sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
+	}
+	end := d.ends[d.c] // the last step of the current column
 	for ; i < len(pyr); i++ {
 		b := &pyr[i]
 		if b.MinStep > d.hi {
 			break
 		}
-		if b.Count == 0 {
-			continue
+		if b.MinStep > end { // past the current column, and so in range
+			d.seek(b.MinStep)
+			end = d.ends[d.c]
 		}
-		if b.MinStep >= d.lo && b.MaxStep <= d.hi {
-			if d.seek(b.MinStep); b.MaxStep <= d.ends[d.c] {
-				d.count += b.Finite
-				d.nonFinite += b.Count - b.Finite
-				if b.Finite > 0 {
-					d.acc.add(stepPoint{b.FirstStep, b.First}, stepPoint{b.MinAt, b.Min},
-						stepPoint{b.MaxAt, b.Max}, stepPoint{b.LastStep, b.Last})
-				}
-				continue
+		if b.MaxStep <= end && b.MinStep >= d.lo {
+			d.count += b.Finite
+			d.nonFinite += b.Count - b.Finite
+			if b.Finite > 0 {
+				d.acc.add(stepPoint{b.FirstStep, b.First}, stepPoint{b.MinAt, b.Min},
+					stepPoint{b.MaxAt, b.Max}, stepPoint{b.LastStep, b.Last})
 			}
+			continue
 		}
 		lo := i * block.PyramidSpan
 		sp, err := ch.Span(lo, lo+b.Count)
 		if err != nil {
 			return fmt.Errorf("read chunk: %w", err)
 		}
-		d.points(sp)
+		d.points(sp, b.Finite == b.Count)
+		end = d.ends[d.c]
 	}
 	return nil
 }
@@ -170,8 +174,8 @@ func (d *stepDrawer) flush() {
 
 // points draws the points of a span: it clips them to the range, cuts them
 // where the column changes (binary search) and folds each run of one
-// column in a single pass.
-func (d *stepDrawer) points(s engine.Span) {
+// column in a single pass. finite says that every value is finite.
+func (d *stepDrawer) points(s engine.Span, finite bool) {
 	i, j := 0, s.Len()
 	if j == 0 {
 		return
@@ -192,39 +196,57 @@ func (d *stepDrawer) points(s engine.Span) {
 		if e := d.ends[d.c]; s.Step(j-1) > e {
 			k = s.Search(e + 1)
 		}
-		d.fold(s, i, k)
+		d.fold(s, i, k, finite)
 		i = k
 	}
 }
 
 // fold folds points [i, k) of s, all of the current column, into it.
-func (d *stepDrawer) fold(s engine.Span, i, k int) {
+// finite says that every value of the span is finite, which spares the
+// checks for NaN and infinities.
+func (d *stepDrawer) fold(s engine.Span, i, k int, finite bool) {
 	vals := s.Values[i:k]
+	at := func(n int) stepPoint { return stepPoint{s.Step(i + n), vals[n]} }
+	if finite {
+		// A NaN would never win a comparison, but an infinity would.
+		mn, mx := 0, 0
+		lo, hi := vals[0], vals[0]
+		for n := 1; n < len(vals); n++ {
+			v := vals[n]
+			if v < lo {
+				lo, mn = v, n
+			}
+			if v > hi {
+				hi, mx = v, n
+			}
+		}
+		d.count += len(vals)
+		d.acc.add(at(0), at(mn), at(mx), at(len(vals)-1))
+		return
+	}
 	first, last, mn, mx := -1, -1, -1, -1
-	finite := 0
-	for i, v := range vals {
+	count := 0
+	for n, v := range vals {
 		if v-v != 0 { // NaN or an infinity
 			continue
 		}
-		finite++
+		count++
 		if first < 0 {
-			first, mn, mx = i, i, i
+			first, mn, mx = n, n, n
 		}
-		last = i
+		last = n
 		if v < vals[mn] {
-			mn = i
+			mn = n
 		}
 		if v > vals[mx] {
-			mx = i
+			mx = n
 		}
 	}
-	d.count += finite
-	d.nonFinite += len(vals) - finite
-	if first < 0 {
-		return
+	d.count += count
+	d.nonFinite += len(vals) - count
+	if first >= 0 {
+		d.acc.add(at(first), at(mn), at(mx), at(last))
 	}
-	at := func(n int) stepPoint { return stepPoint{s.Step(i + n), vals[n]} }
-	d.acc.add(at(first), at(mn), at(mx), at(last))
 }
 
 // columnEnds returns, for each column of the grid, the largest integer step

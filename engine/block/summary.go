@@ -70,7 +70,8 @@ func statsFlags(st Stats, b []Bucket) byte {
 func deriveStats(b []Bucket, sum, first, last float64) Stats {
 	st := Stats{Min: math.Inf(1), Max: math.Inf(-1), Sum: sum, First: first, Last: last}
 	st.MinStep, st.MaxStep = b[0].MinStep, b[len(b)-1].MaxStep
-	for _, x := range b {
+	for i := range b {
+		x := &b[i]
 		st.Count += x.Count
 		st.NonFinite += x.Count - x.Finite
 		if x.Finite == 0 {

@@ -82,24 +82,24 @@ func readBuckets(r *reader, m int) []Bucket {
 	if r.err != nil {
 		return nil
 	}
-	b, n := c.buckets(m)
+	b, n, mins := c.buckets(m)
 	if n > 0 {
 		c.values = readValues(r, s.floats(n)[:0], n, s)
 	}
 	if r.err != nil {
 		return nil
 	}
-	setValues(b, c.values, f)
+	setValues(b, c.values, f, mins)
 	return b
 }
 
 // buckets builds the pyramid without its values and counts the values it
-// needs.
-func (c columns) buckets(m int) ([]Bucket, int) {
-	b := make([]Bucket, m)
+// needs, and of them the Mins that are not at an end of their bucket.
+func (c columns) buckets(m int) (b []Bucket, n, mins int) {
+	b = make([]Bucket, m)
 	count, minStep, span, finite := c.ints[0][:m], c.ints[1][:m], c.ints[2][:m], c.ints[3][:m]
 	first, last, minAt, maxAt := c.ints[4], c.ints[5], c.ints[6], c.ints[7]
-	j, n := 0, 0
+	j := 0
 	for i := range b {
 		x := &b[i]
 		x.Count, x.MinStep = int(count[i]), minStep[i]
@@ -117,35 +117,31 @@ func (c columns) buckets(m int) ([]Bucket, int) {
 		n += 2
 		if !x.atEnd(x.MinAt) {
 			n++
+			mins++
 		}
 		if !x.atEnd(x.MaxAt) {
 			n++
 		}
 	}
-	return b, n
+	return b, n, mins
 }
 
 // setValues fills in the values of the f buckets holding finite values,
-// laid out as bucketColumns does.
-func setValues(b []Bucket, v []float64, f int) {
-	firsts, lasts, rest := v[:f], v[f:2*f], v[2*f:]
-	j := 0
+// laid out as bucketColumns does: every First, every Last, the Mins not at
+// an end (mins of them), then the Maxes not at an end.
+func setValues(b []Bucket, v []float64, f, mins int) {
+	firsts, lasts := v[:f], v[f:2*f]
+	minRest, maxRest := v[2*f:2*f+mins], v[2*f+mins:]
+	j, jMin, jMax := 0, 0, 0
 	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.First, x.Last = firsts[j], lasts[j]
-			j++
+		x := &b[i]
+		if x.Finite <= 0 {
+			continue
 		}
-	}
-	j = 0
-	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.Min, j = x.extreme(x.MinAt, rest, j)
-		}
-	}
-	for i := range b {
-		if x := &b[i]; x.Finite > 0 {
-			x.Max, j = x.extreme(x.MaxAt, rest, j)
-		}
+		x.First, x.Last = firsts[j], lasts[j]
+		j++
+		x.Min, jMin = x.extreme(x.MinAt, minRest, jMin)
+		x.Max, jMax = x.extreme(x.MaxAt, maxRest, jMax)
 	}
 }
 
