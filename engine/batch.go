@@ -29,6 +29,8 @@ type batch struct {
 	// point.
 	dense bool
 	col   []float64 // one key's values, gathered by apply
+	// posMixed says pos[j] is not j for some j.
+	posMixed bool
 }
 
 var batchPool = sync.Pool{New: func() any {
@@ -41,7 +43,7 @@ func putBatch(b *batch) {
 	b.steps, b.times, b.counts = b.steps[:0], b.times[:0], b.counts[:0]
 	b.keys, b.ptKey, b.values = b.keys[:0], b.ptKey[:0], b.values[:0]
 	b.pos, b.wal, b.series = b.pos[:0], b.wal[:0], b.series[:0]
-	b.col, b.dense = b.col[:0], false
+	b.col, b.dense, b.posMixed = b.col[:0], false, false
 	clear(b.index)
 	batchPool.Put(b)
 }
@@ -69,21 +71,31 @@ func (b *batch) fill(rows []Row, now float64) error {
 			t = now
 		}
 		b.steps, b.times = append(b.steps, r.Step), append(b.times, t)
-		b.counts = append(b.counts, int32(len(r.Metrics)))
-		for j := range r.Metrics {
-			m := &r.Metrics[j]
-			var k int32
-			if j < len(b.pos) && sameString(b.keys[b.pos[j]], m.Key) {
-				k = b.pos[j]
-			} else {
-				var err error
-				if k, err = b.keyIndex(j, m.Key); err != nil {
-					return fmt.Errorf("row %d: %w", i, err)
+		ms := r.Metrics
+		n := len(ms)
+		b.counts = append(b.counts, int32(n))
+		pk, vs := ptKey[p:p+n], values[p:p+n]
+		p += n
+		// Most rows repeat the keys of the previous row, in its order.
+		j := 0
+		if n <= len(b.pos) {
+			pos, keys := b.pos[:n], b.keys
+			for ; j < n; j++ {
+				k := pos[j]
+				if !sameString(keys[k], ms[j].Key) {
+					break
 				}
+				pk[j], vs[j] = k, ms[j].Value
 			}
+			dense = dense && j == n && !b.posMixed
+		}
+		for ; j < n; j++ {
+			k, err := b.keyIndex(j, ms[j].Key)
+			if err != nil {
+				return fmt.Errorf("row %d: %w", i, err)
+			}
+			pk[j], vs[j] = k, ms[j].Value
 			dense = dense && k == int32(j)
-			ptKey[p], values[p] = k, m.Value
-			p++
 		}
 	}
 	b.ptKey, b.values = ptKey, values
@@ -115,9 +127,13 @@ func (b *batch) keyIndex(j int, key string) (int32, error) {
 		b.index[key] = k
 	}
 	for len(b.pos) <= j {
-		b.pos = append(b.pos, 0)
+		b.pos = append(b.pos, int32(len(b.pos)))
 	}
 	b.pos[j] = k
+	b.posMixed = false
+	for i, k := range b.pos {
+		b.posMixed = b.posMixed || k != int32(i)
+	}
 	return k, nil
 }
 

@@ -355,6 +355,7 @@ func (db *DB) DeleteRun(project, id string) error {
 	defer rs.sealMu.Unlock()
 	db.forget(rs)
 
+	// Stores written by earlier engines hold e/k records too.
 	err = db.bdb.DropPrefix(runPrefix(prefixSummary, project, id),
 		runPrefix(prefixKey, project, id))
 	if err != nil {

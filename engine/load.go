@@ -86,37 +86,59 @@ func (db *DB) loadRuns(txn *badger.Txn) error {
 }
 
 // loadKeys creates every series that has sealed blocks, with its blocks
-// left on disk: one per series found among the summary keys. It reads keys
-// only, and seeks past a series' other summaries once it has seen the first,
-// so it costs one seek per series. Stores written by earlier engines also
-// hold an e/k record per series, written before its first summary; a series
-// with such a record and a block has a summary too, so they are not read.
+// left on disk: one per series found among the summary keys, which it reads
+// without their values. Most series have one or a few summaries, which it
+// steps over; past seekAfter summaries of one series it seeks to the next
+// series. Stores written by earlier engines also hold an e/k record per
+// series, written before its first summary; a series with such a record and
+// a block has a summary too, so those records are not read.
 func (db *DB) loadKeys(txn *badger.Txn) error {
+	const seekAfter = 8
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixSummary)})
 	defer it.Close()
-	var next []byte
-	for it.Rewind(); it.Valid(); it.Seek(next) {
+	var last, next []byte
+	same := 0
+	for it.Rewind(); it.Valid(); {
 		k := it.Item().Key()
 		sep := bytes.IndexByte(k, seriesSep)
 		if sep < 0 {
 			return fmt.Errorf("summary key %q: %w", k, ErrCorrupt)
 		}
-		// Metric keys hold no control character, so <key> 0x01 sorts after
-		// every summary of this series and before any other series.
-		next = append(append(next[:0], k[:sep]...), seriesSep+1)
-		project, run, key, ok := splitRunKey(k[len(prefixSummary):sep])
-		if !ok {
-			return fmt.Errorf("summary key %q: %w", k, ErrCorrupt)
+		if bytes.Equal(k[:sep], last) {
+			if same++; same < seekAfter {
+				it.Next()
+				continue
+			}
+			// Metric keys hold no control character, so <key> 0x01 sorts
+			// after every summary of this series and before other series.
+			next = append(append(next[:0], last...), seriesSep+1)
+			it.Seek(next)
+			continue
 		}
-		p := db.projects[project]
-		if p == nil || p.runs[run] == nil {
-			continue // left by a deletion that did not finish; harmless
+		last, same = append(last[:0], k[:sep]...), 0
+		if err := db.loadSeries(k[len(prefixSummary):sep]); err != nil {
+			return err
 		}
-		// The run record's summaries may have created the series already.
-		rs := p.runs[run]
-		if _, has := rs.series[string(key)]; !has {
-			rs.storedSeries(string(key))
-		}
+		it.Next()
+	}
+	return nil
+}
+
+// loadSeries creates the series named by "<project>/<run>/<key>" as one
+// whose blocks are on disk, unless it exists already.
+func (db *DB) loadSeries(name []byte) error {
+	project, run, key, ok := splitRunKey(name)
+	if !ok {
+		return fmt.Errorf("summary key of %q: %w", name, ErrCorrupt)
+	}
+	p := db.projects[project]
+	if p == nil || p.runs[run] == nil {
+		return nil // left by a deletion that did not finish; harmless
+	}
+	// The run record's summaries may have created the series already.
+	rs := p.runs[run]
+	if _, has := rs.series[string(key)]; !has {
+		rs.storedSeries(string(key))
 	}
 	return nil
 }

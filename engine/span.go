@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Span is a read-only run of consecutive points of a chunk, in increasing
 // step. A sealed block's span shares its arrays with the block cache: they
@@ -91,8 +94,12 @@ func (s Span) AppendTo(dst Points) Points {
 	if s.steps != nil {
 		dst.Steps = append(dst.Steps, s.steps...)
 	} else {
-		for i := range s.Values {
-			dst.Steps = append(dst.Steps, s.first+int64(i)*s.stride)
+		n := len(dst.Steps)
+		dst.Steps = slices.Grow(dst.Steps, len(s.Values))[:n+len(s.Values)]
+		steps, step := dst.Steps[n:], s.first
+		for i := range steps {
+			steps[i] = step
+			step += s.stride
 		}
 	}
 	dst.Values = append(dst.Values, s.Values...)

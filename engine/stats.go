@@ -19,6 +19,8 @@ type Stats struct {
 	CacheMisses     uint64 // block reads that decoded stored bytes
 	SummaryHits     uint64 // block summaries answered by the cache
 	SummaryMisses   uint64 // block summaries read from Badger and decoded
+	CacheEvictions  uint64 // decoded blocks and summaries the cache dropped for room
+	CacheBytes      int64  // bytes the block cache holds now
 	HeadPoints      int64  // points in heads, not sealed yet
 	Runs            int64
 	Projects        int64
@@ -45,6 +47,7 @@ func (db *DB) Stats() Stats {
 	db.mu.RLock()
 	projects := len(db.projects)
 	db.mu.RUnlock()
+	cacheBytes, _, evicted := db.cache.usage()
 	return Stats{
 		Rows:            c.rows.Load(),
 		Points:          c.points.Load(),
@@ -60,6 +63,8 @@ func (db *DB) Stats() Stats {
 		CacheMisses:     c.cacheMisses.Load(),
 		SummaryHits:     c.summaryHits.Load(),
 		SummaryMisses:   c.summaryMisses.Load(),
+		CacheEvictions:  evicted,
+		CacheBytes:      int64(cacheBytes),
 		HeadPoints:      c.headPoints.Load(),
 		Runs:            c.runs.Load(),
 		Projects:        int64(projects),

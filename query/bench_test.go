@@ -63,7 +63,7 @@ func BenchmarkM4Million(b *testing.B) {
 			d := newStepDrawer(g, nil, rec)
 			for _, ch := range chunks {
 				s, _ := ch.Span(0, ch.Stats.Count)
-				d.points(s)
+				d.points(s, ch.Stats.NonFinite == 0)
 			}
 			d.finish()
 		}
@@ -110,4 +110,26 @@ func BenchmarkChart10Runs(b *testing.B) {
 // machine disturbs less than wall time.
 func reportCPU(b *testing.B, cpu time.Duration) {
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// BenchmarkSeriesJSON writes 100 series of 4,000 points as JSON, the
+// answer of a chart of 100 runs at width 1000 after they are drawn.
+func BenchmarkSeriesJSON(b *testing.B) {
+	series := make([]Series, 100)
+	for i := range series {
+		p := curve(4000, i)
+		series[i] = Series{Run: fmt.Sprintf("r%03d", i), Key: "loss", Count: p.Len(),
+			X: make([]float64, p.Len()), Y: p.Values}
+		for j, s := range p.Steps {
+			series[i].X[j] = float64(s * 250)
+		}
+	}
+	res := &ChartResult{X: "_step", Mode: ModeM4, Series: series}
+	var buf []byte
+	cpu := cpuTime()
+	for b.Loop() {
+		buf = res.AppendJSON(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+	reportCPU(b, cpu)
 }

@@ -50,7 +50,3 @@ func (s *Server) SaveAnswers(dir string) error {
 	}
 	return s.charts.SaveCache(dir, build)
 }
-
-// ChartCacheStats returns the hits and misses of the chart answer cache
-// since the server started.
-func (s *Server) ChartCacheStats() (hits, misses int64) { return s.charts.CacheStats() }

@@ -110,3 +110,28 @@ func chartCache(t *testing.T, p *proc, key string) (hits, misses int) {
 	}
 	return hits, misses
 }
+
+// TestServeAnswerCacheCorrupt checks that a damaged saved cache is dropped
+// with a warning and never keeps the server from starting.
+func TestServeAnswerCacheCorrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "cache", "answers")
+	if err := os.MkdirAll(filepath.Join(saved, "fastcache"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(saved, "stamp"), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, dir, "SEXTANT_ADMIN_KEY=k")
+	defer p.kill()
+	p.mustRequest("k", "GET", "/api/v1/me", "", 200)
+	if !strings.Contains(p.logText(), "answer cache dropped") {
+		t.Errorf("no warning about the damaged cache in the log:\n%s", p.logText())
+	}
+	if _, err := os.Stat(saved); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the damaged cache is still there (stat: %v)", err)
+	}
+}
