@@ -138,10 +138,102 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 		if err != nil {
 			return fmt.Errorf("read chunk: %w", err)
 		}
-		d.points(sp, b.Finite == b.Count)
+		if d.cutOnce(b) {
+			d.split(sp, b)
+		} else {
+			d.points(sp, b.Finite == b.Count)
+		}
 		end = d.ends[d.c]
 	}
 	return nil
+}
+
+// cutOnce reports whether b, a bucket that is not inside the current
+// column, is all finite, in range, and cut in two by the current column's
+// end, the next column holding the rest.
+func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
+	c := d.c
+	return b.Finite == b.Count && b.MinStep >= d.lo && b.MinStep <= d.ends[c] &&
+		c+1 < len(d.ends) && b.MaxStep <= d.ends[c+1] && b.MaxStep > d.ends[c]
+}
+
+// split draws a bucket that cutOnce accepts, from its summary where it
+// can: the side of the cut that holds the bucket's smallest value (its
+// first occurrence, MinAt) has it as its own smallest, and the other side
+// only needs a scan for its smallest; the same holds for the largest. The
+// first point of the left side and the last of the right are the bucket's,
+// and the points on both sides of the cut are read.
+func (d *stepDrawer) split(sp engine.Span, b *block.Bucket) {
+	e := d.ends[d.c]
+	k := sp.Search(e + 1) // the first point of the next column; 0 < k < Len
+	n := sp.Len()
+	at := func(i int) stepPoint { return stepPoint{sp.Step(i), sp.Values[i]} }
+	bMin, bMax := stepPoint{b.MinAt, b.Min}, stepPoint{b.MaxAt, b.Max}
+	minLeft, maxLeft := b.MinAt <= e, b.MaxAt <= e
+	var lMin, lMax, rMin, rMax stepPoint
+	switch {
+	case minLeft && maxLeft:
+		lMin, lMax = bMin, bMax
+		i, j := minMax(sp.Values[k:])
+		rMin, rMax = at(k+i), at(k+j)
+		d.decoded += n - k
+	case !minLeft && !maxLeft:
+		i, j := minMax(sp.Values[:k])
+		lMin, lMax = at(i), at(j)
+		rMin, rMax = bMin, bMax
+		d.decoded += k
+	case minLeft:
+		lMin, rMax = bMin, bMax
+		lMax, rMin = at(maxOf(sp.Values[:k])), at(k+minOf(sp.Values[k:]))
+		d.decoded += n
+	default:
+		lMax, rMin = bMax, bMin
+		lMin, rMax = at(minOf(sp.Values[:k])), at(k+maxOf(sp.Values[k:]))
+		d.decoded += n
+	}
+	d.count += n
+	d.acc.add(stepPoint{b.FirstStep, b.First}, lMin, lMax, at(k-1))
+	d.seek(sp.Step(k))
+	d.acc.add(at(k), rMin, rMax, stepPoint{b.LastStep, b.Last})
+}
+
+// minMax returns the positions of the first smallest and the first largest
+// of finite values.
+func minMax(vals []float64) (int, int) {
+	mn, mx := 0, 0
+	lo, hi := vals[0], vals[0]
+	for i := 1; i < len(vals); i++ {
+		v := vals[i]
+		if v < lo {
+			lo, mn = v, i
+		}
+		if v > hi {
+			hi, mx = v, i
+		}
+	}
+	return mn, mx
+}
+
+// minOf returns the position of the first smallest of finite values.
+func minOf(vals []float64) int {
+	mn, lo := 0, vals[0]
+	for i := 1; i < len(vals); i++ {
+		if vals[i] < lo {
+			lo, mn = vals[i], i
+		}
+	}
+	return mn
+}
+
+// maxOf returns the position of the first largest of finite values.
+func maxOf(vals []float64) int {
+	mx, hi := 0, vals[0]
+	for i := 1; i < len(vals); i++ {
+		if vals[i] > hi {
+			hi, mx = vals[i], i
+		}
+	}
+	return mx
 }
 
 // seek makes the column holding step s the current one, emitting the
@@ -208,18 +300,7 @@ func (d *stepDrawer) fold(s engine.Span, i, k int, finite bool) {
 	vals := s.Values[i:k]
 	at := func(n int) stepPoint { return stepPoint{s.Step(i + n), vals[n]} }
 	if finite {
-		// A NaN would never win a comparison, but an infinity would.
-		mn, mx := 0, 0
-		lo, hi := vals[0], vals[0]
-		for n := 1; n < len(vals); n++ {
-			v := vals[n]
-			if v < lo {
-				lo, mn = v, n
-			}
-			if v > hi {
-				hi, mx = v, n
-			}
-		}
+		mn, mx := minMax(vals)
 		d.count += len(vals)
 		d.acc.add(at(0), at(mn), at(mx), at(len(vals)-1))
 		return

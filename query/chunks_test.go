@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sextant-ml/sextant/engine"
 )
 
 // TestColumnEnds checks columnEnds against grid.col step by step, on random
@@ -62,6 +64,44 @@ func TestColumnEnds(t *testing.T) {
 					check(s)
 				}
 			}
+		}
+	}
+}
+
+// TestStepDrawerSplits draws all-finite series with many equal values over
+// columns wider than a bucket, where most buckets cut by a column edge are
+// drawn from their summary and one side's points (stepDrawer.split), and
+// checks the answer against the definition.
+func TestStepDrawerSplits(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 300 {
+		n := 500 + r.IntN(5000)
+		pts := engine.Points{}
+		step := int64(r.IntN(10))
+		for range n {
+			pts.Steps = append(pts.Steps, step)
+			pts.Values = append(pts.Values, float64(r.IntN(1+r.IntN(20))))
+			if r.IntN(3) == 0 {
+				step += 1 + int64(r.IntN(3))
+			} else {
+				step++
+			}
+		}
+		last := float64(pts.Steps[n-1])
+		xMin := math.Floor(r.Float64() * last * 0.3)
+		xMax := xMin + math.Floor((last-xMin)*(0.5+r.Float64()*0.6))
+		g := newGrid(xMin, xMax, 1+r.IntN(60))
+		rec := &recorder{}
+		d := newStepDrawer(g, nil, rec)
+		for _, ch := range splitChunks(r, pts) {
+			if err := d.chunk(ch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d.finish()
+		if want := bruteM4(asPoints(pts), g); !samePoints(rec.pts, want) {
+			t.Fatalf("trial %d: %d points, range [%g, %g], width %d:\n got %v\nwant %v",
+				trial, n, xMin, xMax, g.width, rec.pts, want)
 		}
 	}
 }

@@ -68,6 +68,7 @@ func TestDecodeRange(t *testing.T) {
 func TestDecodeRangeOrders(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	cases := map[string]func(i int) int64{
+		"constant":      func(int) int64 { return 42 },
 		"even":          func(i int) int64 { return 100 + 7*int64(i) },
 		"even-wrapping": func(i int) int64 { return 1<<62 + 1<<60*int64(i) },
 		"quadratic":     func(i int) int64 { return -50 + 3*int64(i) + int64(i*i) },
@@ -75,14 +76,31 @@ func TestDecodeRangeOrders(t *testing.T) {
 		"wide":          func(i int) int64 { return int64(rng.Uint64()) },
 		"accelerating":  func(i int) int64 { return int64(i*i) + rng.Int64N(1<<40) },
 		"times":         func(i int) int64 { return 136*int64(i) + int64(i*i%7) },
+		"wrapping-quadratic": func(i int) int64 {
+			return int64(i*i)<<50 + int64(i)<<20 + rng.Int64N(1<<30)
+		},
 	}
+	seen := map[[2]int]bool{} // order, width > 0
 	for name, f := range cases {
 		for _, n := range []int{1, 2, 3, 31, 33, 1000, 8192} {
 			p := ramp(n, func(i int) float64 { return float64(i%13) / 8 })
 			for i := range p.steps {
 				p.steps[i] = f(i)
 			}
-			checkRanges(t, name, Encode(nil, p.steps, p.values), rng)
+			src := Encode(nil, p.steps, p.values)
+			r := reader{b: src[1:]}
+			r.count("", MaxPoints)
+			if head := r.byte(""); n >= 3 {
+				seen[[2]int{int(head >> 6), min(int(head&15), 1)}] = true
+			}
+			checkRanges(t, name, src, rng)
+		}
+	}
+	for d := range maxOrder + 1 {
+		for wide := range 2 {
+			if !seen[[2]int{d, wide}] {
+				t.Errorf("no step column of order %d and width > 0 = %v", d, wide == 1)
+			}
 		}
 	}
 }
