@@ -15,8 +15,8 @@ func checkRanges(t *testing.T, name string, src []byte, rng *rand.Rand) {
 		t.Fatalf("%s: Decode: %v", name, err)
 	}
 	n := len(steps)
-	ranges := [][2]int{{0, n}, {0, 0}, {0, 1}, {n - 1, n}, {-5, 3}, {n - 3, n + 10}, {n, n},
-		{n + 1, n + 5}, {5, 2}, {1, n}}
+	ranges := [][2]int{{0, n}, {0, 0}, {0, 1}, {n - 1, n}, {-5, 3}, {-5, -2}, {n - 3, n + 10},
+		{n, n}, {n + 1, n + 5}, {5, 2}, {1, n}}
 	for b := 0; b < n; b += PyramidSpan {
 		ranges = append(ranges, [2]int{b, min(b+PyramidSpan, n)})
 	}
@@ -30,7 +30,7 @@ func checkRanges(t *testing.T, name string, src []byte, rng *rand.Rand) {
 		if err != nil {
 			t.Fatalf("%s: DecodeRange(%d, %d): %v", name, lo, hi, err)
 		}
-		hi = min(hi, n)
+		hi = max(min(hi, n), 0)
 		lo = min(max(lo, 0), hi)
 		if gotSteps[0] != -1 || gotValues[0] != -1 {
 			t.Fatalf("%s: DecodeRange(%d, %d) changed the slices' first point", name, lo, hi)
@@ -159,9 +159,9 @@ func TestByteSum(t *testing.T) {
 // Decode does, and otherwise gives the range of Decode's points.
 func FuzzDecodeRange(f *testing.F) {
 	for _, tc := range codecCases {
-		f.Add(Encode(nil, tc.p.steps, tc.p.values), uint16(1), uint16(4))
+		f.Add(Encode(nil, tc.p.steps, tc.p.values), int16(1), int16(4))
 	}
-	f.Fuzz(func(t *testing.T, src []byte, lo, hi uint16) {
+	f.Fuzz(func(t *testing.T, src []byte, lo, hi int16) {
 		steps, values, errFull := Decode(src, nil, nil)
 		gotSteps, gotValues, err := DecodeRange(src, int(lo), int(hi), nil, nil)
 		if (err == nil) != (errFull == nil) {
@@ -170,8 +170,8 @@ func FuzzDecodeRange(f *testing.F) {
 		if err != nil {
 			return
 		}
-		h := min(int(hi), len(steps))
-		l := min(int(lo), h)
+		h := max(min(int(hi), len(steps)), 0)
+		l := min(max(int(lo), 0), h)
 		if i := firstDiff(steps[l:h], values[l:h], gotSteps, gotValues); i >= 0 {
 			t.Fatalf("DecodeRange(%x, %d, %d) differs at %d", src, lo, hi, l+i)
 		}
