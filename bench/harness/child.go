@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,6 +46,30 @@ func ProcMem(pid int) (rss, peak uint64) {
 		}
 	}
 	return rss, peak
+}
+
+// ProcCPU reads the user and system CPU time of process pid from
+// /proc/PID/stat, in clock ticks of 10 ms; zero where unknown. On a
+// shared machine, CPU time per point moves less with the load than
+// throughput does.
+func ProcCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count fields
+	// after it, from the state (field 3); utime and stime are 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	user, err1 := strconv.ParseUint(f[11], 10, 64)
+	sys, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(user+sys) * 10 * time.Millisecond // USER_HZ is 100
 }
 
 // Server is a Sextant server the benchmark started as a child process.
@@ -103,6 +128,9 @@ func (s *Server) Stop() (time.Duration, error) {
 	}
 	return time.Since(start), nil
 }
+
+// CPU returns the CPU time the server process used so far.
+func (s *Server) CPU() time.Duration { return ProcCPU(s.cmd.Process.Pid) }
 
 // Mem asks the server for its memory; gc runs a collection first.
 func (s *Server) Mem(c *Client, gc bool) (Mem, error) {

@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +117,21 @@ func TestMetricValue(t *testing.T) {
 			t.Errorf("metricValue(%s) = %d, %v; want %d, error %v",
 				tt.name, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	before := ProcCPU(os.Getpid())
+	if before <= 0 {
+		t.Fatalf("ProcCPU(self) = %v", before)
+	}
+	// Spin until the count moves: a tick is 10 ms of CPU.
+	for deadline := time.Now().Add(5 * time.Second); ProcCPU(os.Getpid()) == before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("ProcCPU stayed at %v after 5 s of spinning", before)
+		}
+	}
+	if ProcCPU(-1) != 0 {
+		t.Errorf("ProcCPU(-1) = %v, want 0", ProcCPU(-1))
 	}
 }

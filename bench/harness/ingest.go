@@ -23,6 +23,9 @@ type IngestResult struct {
 	Points int
 	// Append is the time from the first batch to the last acknowledgement.
 	Append time.Duration
+	// CPU is the CPU time (user and system) this process used meanwhile,
+	// the store's background work included; zero where unknown.
+	CPU time.Duration
 	// Close is the time Close took to seal, compact and flush.
 	Close time.Duration
 	// Bytes is the apparent size on disk after Close (the sum of file
@@ -39,6 +42,14 @@ type IngestResult struct {
 
 // Rate returns points acknowledged per second of Append.
 func (r IngestResult) Rate() float64 { return float64(r.Points) / r.Append.Seconds() }
+
+// CPUPerPoint returns the CPU time per point, or zero when unknown.
+func (r IngestResult) CPUPerPoint() time.Duration {
+	if r.Points == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Points)
+}
 
 // BytesPerPoint returns the size on disk per point.
 func (r IngestResult) BytesPerPoint() float64 { return float64(r.Bytes) / float64(r.Points) }
@@ -105,12 +116,15 @@ func ingest(open stores.Opener, dir string, runIDs []string,
 		return err
 	}
 
-	start := time.Now()
+	start, cpu := time.Now(), ProcCPU(os.Getpid())
 	if err := feed(s, plan); err != nil {
 		s.Close()
 		return err
 	}
 	res.Append = time.Since(start)
+	if cpu > 0 {
+		res.CPU = ProcCPU(os.Getpid()) - cpu
+	}
 	for _, batches := range plan {
 		for _, b := range batches {
 			res.Points += b.Points()

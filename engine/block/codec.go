@@ -64,7 +64,7 @@ func DecodeRange(src []byte, lo, hi int, steps []int64,
 		r.end()
 		return steps, values, decodeErr(r.err)
 	}
-	hi = min(hi, n)
+	hi = max(min(hi, n), 0)
 	lo = min(max(lo, 0), hi)
 
 	s := getScratch()

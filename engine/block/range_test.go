@@ -15,8 +15,8 @@ func checkRanges(t *testing.T, name string, src []byte, rng *rand.Rand) {
 		t.Fatalf("%s: Decode: %v", name, err)
 	}
 	n := len(steps)
-	ranges := [][2]int{{0, n}, {0, 0}, {0, 1}, {n - 1, n}, {-5, 3}, {n - 3, n + 10}, {n, n},
-		{n + 1, n + 5}, {5, 2}, {1, n}}
+	ranges := [][2]int{{0, n}, {0, 0}, {0, 1}, {n - 1, n}, {-5, 3}, {-5, -2}, {n - 3, n + 10},
+		{n, n}, {n + 1, n + 5}, {5, 2}, {1, n}}
 	for b := 0; b < n; b += PyramidSpan {
 		ranges = append(ranges, [2]int{b, min(b+PyramidSpan, n)})
 	}
@@ -30,7 +30,7 @@ func checkRanges(t *testing.T, name string, src []byte, rng *rand.Rand) {
 		if err != nil {
 			t.Fatalf("%s: DecodeRange(%d, %d): %v", name, lo, hi, err)
 		}
-		hi = min(hi, n)
+		hi = max(min(hi, n), 0)
 		lo = min(max(lo, 0), hi)
 		if gotSteps[0] != -1 || gotValues[0] != -1 {
 			t.Fatalf("%s: DecodeRange(%d, %d) changed the slices' first point", name, lo, hi)
@@ -68,6 +68,7 @@ func TestDecodeRange(t *testing.T) {
 func TestDecodeRangeOrders(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	cases := map[string]func(i int) int64{
+		"constant":      func(int) int64 { return 42 },
 		"even":          func(i int) int64 { return 100 + 7*int64(i) },
 		"even-wrapping": func(i int) int64 { return 1<<62 + 1<<60*int64(i) },
 		"quadratic":     func(i int) int64 { return -50 + 3*int64(i) + int64(i*i) },
@@ -75,14 +76,31 @@ func TestDecodeRangeOrders(t *testing.T) {
 		"wide":          func(i int) int64 { return int64(rng.Uint64()) },
 		"accelerating":  func(i int) int64 { return int64(i*i) + rng.Int64N(1<<40) },
 		"times":         func(i int) int64 { return 136*int64(i) + int64(i*i%7) },
+		"wrapping-quadratic": func(i int) int64 {
+			return int64(i*i)<<50 + int64(i)<<20 + rng.Int64N(1<<30)
+		},
 	}
+	seen := map[[2]int]bool{} // order, width > 0
 	for name, f := range cases {
 		for _, n := range []int{1, 2, 3, 31, 33, 1000, 8192} {
 			p := ramp(n, func(i int) float64 { return float64(i%13) / 8 })
 			for i := range p.steps {
 				p.steps[i] = f(i)
 			}
-			checkRanges(t, name, Encode(nil, p.steps, p.values), rng)
+			src := Encode(nil, p.steps, p.values)
+			r := reader{b: src[1:]}
+			r.count("", MaxPoints)
+			if head := r.byte(""); n >= 3 {
+				seen[[2]int{int(head >> 6), min(int(head&15), 1)}] = true
+			}
+			checkRanges(t, name, src, rng)
+		}
+	}
+	for d := range maxOrder + 1 {
+		for wide := range 2 {
+			if !seen[[2]int{d, wide}] {
+				t.Errorf("no step column of order %d and width > 0 = %v", d, wide == 1)
+			}
 		}
 	}
 }
@@ -141,9 +159,9 @@ func TestByteSum(t *testing.T) {
 // Decode does, and otherwise gives the range of Decode's points.
 func FuzzDecodeRange(f *testing.F) {
 	for _, tc := range codecCases {
-		f.Add(Encode(nil, tc.p.steps, tc.p.values), uint16(1), uint16(4))
+		f.Add(Encode(nil, tc.p.steps, tc.p.values), int16(1), int16(4))
 	}
-	f.Fuzz(func(t *testing.T, src []byte, lo, hi uint16) {
+	f.Fuzz(func(t *testing.T, src []byte, lo, hi int16) {
 		steps, values, errFull := Decode(src, nil, nil)
 		gotSteps, gotValues, err := DecodeRange(src, int(lo), int(hi), nil, nil)
 		if (err == nil) != (errFull == nil) {
@@ -152,8 +170,8 @@ func FuzzDecodeRange(f *testing.F) {
 		if err != nil {
 			return
 		}
-		h := min(int(hi), len(steps))
-		l := min(int(lo), h)
+		h := max(min(int(hi), len(steps)), 0)
+		l := min(max(int(lo), 0), h)
 		if i := firstDiff(steps[l:h], values[l:h], gotSteps, gotValues); i >= 0 {
 			t.Fatalf("DecodeRange(%x, %d, %d) differs at %d", src, lo, hi, l+i)
 		}

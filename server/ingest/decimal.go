@@ -139,31 +139,19 @@ func toFloat(mant uint64, exp int, neg bool) (float64, bool) {
 	return math.Float64frombits(b), true
 }
 
-// digits8 returns how many of the up to 8 bytes of data from i are
-// decimal digits, up to the first that is not, and their value. It reads
-// the 8 bytes as one word when there are 8; each byte is a digit when its
-// high nibble is 3 and its low nibble plus 6 stays under 16.
-func digits8(data []byte, i int) (n int, v uint64) {
-	if i+8 > len(data) {
-		for n < 8 && i+n < len(data) && isDigit(data[i+n]) {
-			v = v*10 + uint64(data[i+n]-'0')
-			n++
-		}
-		return n, v
-	}
+// eightDigits returns the value of the 8 bytes of data from i when they
+// are all decimal digits. It reads them as one word: a byte is a digit
+// when its high nibble is 3 and its low nibble plus 6 stays under 16.
+func eightDigits(data []byte, i int) (uint64, bool) {
 	const ones = 0x0101010101010101
-	x := binary.LittleEndian.Uint64(data[i:])
-	not := (x&(0xf0*ones) ^ 0x30*ones) | ((x&(0x0f*ones))+0x06*ones)&(0xf0*ones)
-	n = bits.TrailingZeros64(not) >> 3
-	if n == 0 {
-		return 0, 0
+	x := binary.LittleEndian.Uint64(data[i : i+8])
+	if x&(0xf0*ones) != 0x30*ones || (x+0x06*ones)&(0xf0*ones) != 0x30*ones {
+		return 0, false
 	}
-	// The first digit is the low byte. Shifted to the top, the n digits
-	// are an 8-digit number with leading zeros, most significant byte
-	// first; pairs, then quads, then the two halves are combined.
-	x = (x - 0x30*ones) << (64 - 8*n)
+	// The first digit is the low byte: combine pairs, then quads, then
+	// the two halves, the earlier digit weighing more each time.
+	x -= 0x30 * ones
 	x = (x*10 + x>>8) & 0x00ff00ff00ff00ff
 	x = (x*100 + x>>16) & 0x0000ffff0000ffff
-	x = (x*10000 + x>>32) & 0xffffffff
-	return n, x
+	return (x*10000 + x>>32) & 0xffffffff, true
 }

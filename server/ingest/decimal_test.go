@@ -144,21 +144,21 @@ func TestPow128(t *testing.T) {
 	}
 }
 
-func TestDigits8(t *testing.T) {
+func TestEightDigits(t *testing.T) {
 	tests := []struct {
 		in   string
-		n    int
+		ok   bool
 		want uint64
 	}{
-		{"12345678", 8, 12345678}, {"123456789", 8, 12345678}, {"1234567,xx", 7, 1234567},
-		{"0000001x........", 7, 1}, {"9", 1, 9}, {"x1234567", 0, 0}, {"", 0, 0},
-		{"/:09\x80\xb9 a", 0, 0}, {"09:aaaaaaaa", 2, 9}, {"99999999", 8, 99999999},
-		{"1\xb2345678", 1, 1}, {"12\x3a45678", 2, 12},
+		{"12345678", true, 12345678}, {"123456789", true, 12345678},
+		{"00000001", true, 1}, {"99999999", true, 99999999}, {"1234567,", false, 0},
+		{"x1234567", false, 0}, {"1234:678", false, 0}, {"1234/678", false, 0},
+		{"12\xb4x5678", false, 0}, {"12\x3f45678", false, 0}, {"1234567\x00", false, 0},
 	}
 	for _, tt := range tests {
-		n, v := digits8([]byte(tt.in), 0)
-		if n != tt.n || v != tt.want {
-			t.Errorf("digits8(%q) = %d, %d; want %d, %d", tt.in, n, v, tt.n, tt.want)
+		v, ok := eightDigits([]byte(tt.in), 0)
+		if ok != tt.ok || ok && v != tt.want {
+			t.Errorf("eightDigits(%q) = %d, %v; want %d, %v", tt.in, v, ok, tt.want, tt.ok)
 		}
 	}
 }

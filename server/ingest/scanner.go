@@ -225,6 +225,14 @@ func (sc *scanner) number() (float64, error) {
 			digits = 0
 		}
 		sig := i
+		for i+8 <= len(data) {
+			v, ok := eightDigits(data, i)
+			if !ok {
+				break
+			}
+			mant = mant*100_000_000 + v // overflows only past 19 digits
+			i += 8
+		}
 		for ; i < len(data) && isDigit(data[i]); i++ {
 			mant = mant*10 + uint64(data[i]-'0')
 		}

@@ -38,7 +38,8 @@ func ingestPhase(c config, r *report) error {
 	t := table{
 		title: fmt.Sprintf("Ingest through the library API: %d writers, "+
 			"batches of %d rows × %d keys", c.writers, c.batchRows, c.keys),
-		header: []string{"store", "points", "points/s", "Sextant ×", "close", "bytes/point"},
+		header: []string{"store", "points", "points/s", "Sextant ×", "CPU ns/point", "close",
+			"bytes/point"},
 	}
 	var sextant float64
 	for _, open := range selected(c) {
@@ -50,7 +51,7 @@ func ingestPhase(c config, r *report) error {
 		progress("ingest: %s, %d points", open.Name, c.ingestRuns*rows*c.keys)
 		res := harness.Ingest(open, c.workDir, ids, harness.Plan(runs, c.writers), false)
 		if res.Err != nil {
-			t.rows = append(t.rows, []string{open.Name, "-", "-", "-", "-", "-"})
+			t.rows = append(t.rows, []string{open.Name, "-", "-", "-", "-", "-", "-"})
 			t.notes = append(t.notes, fmt.Sprintf("%s: %v", open.Name, res.Err))
 			continue
 		}
@@ -60,10 +61,13 @@ func ingestPhase(c config, r *report) error {
 				rate(targetEngineRate), met(sextant >= targetEngineRate)))
 		}
 		t.rows = append(t.rows, []string{res.Store, fmt.Sprint(res.Points), rate(res.Rate()),
-			speedup(sextant, res.Rate()), res.Close.Round(time.Millisecond).String(),
+			speedup(sextant, res.Rate()), nsPerPoint(res.CPU, res.Points),
+			res.Close.Round(time.Millisecond).String(),
 			fmt.Sprintf("%.2f", float64(res.Total)/float64(res.Points))})
 	}
 	t.notes = append(t.notes, "`Sextant ×`: Sextant's rate divided by the store's. "+
+		"CPU ns/point: this process's user and system time while the batches went in "+
+		"(the store's background work included, Close not), per point. "+
 		"bytes/point: the whole directory after Close.")
 	r.add(t)
 	return nil
@@ -201,4 +205,12 @@ func explain(t *table, label, dir string) {
 	if b, err := stores.Breakdown(dir); err == nil {
 		t.notes = append(t.notes, label+", records by key prefix: "+b+".")
 	}
+}
+
+// nsPerPoint formats CPU time per point in nanoseconds, or "-" when unknown.
+func nsPerPoint(cpu time.Duration, points int) string {
+	if cpu <= 0 || points <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", float64(cpu.Nanoseconds())/float64(points))
 }
