@@ -19,6 +19,11 @@ import (
 // (a new hash) never meets the entry of the block it replaced, and the old
 // entry ages out. The cache is split in shards, each an LRU list bounded by
 // its share of the bytes.
+//
+// TODO: a chart over more blocks than the cache holds reads them in the
+// same order every time, which an LRU answers with a miss on every block;
+// an admission or eviction policy that resists scans (keeping a fixed part
+// of the working set) would make such charts degrade gradually.
 
 // cacheKind tells the two kinds of entry of one block apart.
 type cacheKind uint8

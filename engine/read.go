@@ -82,8 +82,9 @@ func (db *DB) Read(project, run, key string, minStep, maxStep int64) (Points, er
 
 // Scan hands fn the chunks of a series that intersect [minStep, maxStep], in
 // increasing step, no two overlapping. A chunk may reach outside the range;
-// the caller trims it. A chunk's Points may be called only inside fn, and fn
-// must not write to the run.
+// the caller trims it. A chunk's Points and Span may be called only inside
+// fn (a Span taken there stays valid after), and fn must not write to the
+// run.
 func (db *DB) Scan(project, run, key string, minStep, maxStep int64,
 	fn func(*Chunk) error) error {
 	if err := db.enter(); err != nil {
