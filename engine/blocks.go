@@ -80,7 +80,10 @@ func decodeSummaryValue(v []byte) (blockRef, block.Stats, []block.Bucket, error)
 	return ref, st, pyr, err
 }
 
-// loadRefs reads the block list of a series from its summary keys.
+// loadRefs reads the block list of a series from its summary keys. It
+// decodes every summary to learn its block, so it keeps them in the block
+// cache: the first chart after a restart reads them next, and would
+// otherwise fetch and decode each one again.
 func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 	var refs []blockRef
 	prefix := seriesPrefix(prefixSummary, rs.project, rs.id, key)
@@ -89,9 +92,14 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			err := it.Item().Value(func(v []byte) error {
-				ref, _, _, err := decodeSummaryValue(v)
+				ref, st, pyr, err := decodeSummaryValue(v)
+				if err != nil {
+					return err
+				}
 				refs = append(refs, ref)
-				return err
+				s := &decodedSummary{st: st, pyr: pyr}
+				db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, s, summaryBytes(s))
+				return nil
 			})
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -37,8 +38,9 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 		"points per second each project may ingest (0: default, <0: no limit)")
 	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body", 0, "bytes in a history request (0: default)")
 	fs.IntVar(&o.cacheMB, "cache-mb", 0, fmt.Sprintf(
-		"MiB of decoded blocks and summaries kept in memory for charts (0: default %d)",
-		engine.DefaultCacheBytes>>20))
+		"MiB of decoded blocks and summaries kept in memory for charts (0: default %d); "+
+			"unless GOMEMLIMIT is set, the Go heap is held near this plus %d MiB",
+		engine.DefaultCacheBytes>>20, memoryHeadroom>>20))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +57,9 @@ func runServe(ctx context.Context, args []string, log *slog.Logger) error {
 // store, so that every acknowledged point is sealed on disk.
 func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	start := time.Now()
+	if limit, ok := setMemoryLimit(o.cacheMB); ok {
+		log.Info("memory limit set", "bytes", limit)
+	}
 	db, err := engine.Open(engine.Options{Dir: filepath.Join(o.dataDir, "db"),
 		CacheBytes: o.cacheMB << 20})
 	if err != nil {
@@ -93,6 +98,29 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 		log.Info("answer cache saved", "dir", answers, "took", time.Since(saveStart))
 	}
 	return serveErr
+}
+
+// memoryHeadroom is what the soft memory limit allows the Go heap beyond
+// the block cache: Badger's memtables and table cache, the heads, the
+// answers being built and written.
+const memoryHeadroom = 512 << 20
+
+// setMemoryLimit sets the Go runtime's soft memory limit to the block
+// cache's bytes plus memoryHeadroom, unless GOMEMLIMIT sets one, and
+// returns it. The cache's values are long-lived, so with the default GOGC
+// the heap would grow to twice them before a collection; the limit makes
+// the collector run earlier instead once the heap nears it.
+func setMemoryLimit(cacheMB int) (int64, bool) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0, false
+	}
+	cache := int64(cacheMB) << 20
+	if cache == 0 {
+		cache = engine.DefaultCacheBytes
+	}
+	limit := cache + memoryHeadroom
+	debug.SetMemoryLimit(limit)
+	return limit, true
 }
 
 // loadAnswers fills the chart answer cache saved at the last clean stop.

@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sextant-ml/sextant/engine"
 )
 
 func TestServeAdminKeyFile(t *testing.T) {
@@ -93,5 +96,35 @@ func TestServeEnvKeyAndCleanShutdown(t *testing.T) {
 	run := p.mustRequest(key, "GET", "/api/v1/projects/p/runs/r", "", 200)
 	if !strings.Contains(run, `"loss":{"last":"NaN","step":1`) {
 		t.Errorf("run after restart = %s, want loss summary with last NaN at step 1", run)
+	}
+}
+
+func TestSetMemoryLimit(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	tests := []struct {
+		name    string
+		env     string
+		cacheMB int
+		want    int64
+		ok      bool
+	}{
+		{"default cache", "", 0, engine.DefaultCacheBytes + memoryHeadroom, true},
+		{"cache flag", "", 100, 100<<20 + memoryHeadroom, true},
+		{"GOMEMLIMIT wins", "1GiB", 100, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("GOMEMLIMIT", tt.env)
+			debug.SetMemoryLimit(old)
+			got, ok := setMemoryLimit(tt.cacheMB)
+			if got != tt.want || ok != tt.ok {
+				t.Fatalf("setMemoryLimit(%d) = %d, %v; want %d, %v",
+					tt.cacheMB, got, ok, tt.want, tt.ok)
+			}
+			if now := debug.SetMemoryLimit(-1); tt.ok && now != tt.want || !tt.ok && now != old {
+				t.Fatalf("runtime limit %d", now)
+			}
+		})
 	}
 }
