@@ -171,9 +171,14 @@ func (p Points) Len() int { return len(p.Steps) }
 type Chunk struct {
 	Stats   block.Stats
 	Pyramid []block.Bucket
-	load    func() (Span, error)
-	span    Span
-	loaded  bool
+	// Coarse is a coarser level over Pyramid, kept in memory only: bucket
+	// k folds Pyramid[CoarseSpan*k : CoarseSpan*(k+1)] (fewer at the end).
+	// Only a bucket whose points are all finite (Finite == Count) holds
+	// their First, Last, Min and Max; nil when Pyramid is.
+	Coarse []block.Bucket
+	load   func() (Span, error)
+	span   Span
+	loaded bool
 }
 
 // Points returns a copy of the chunk's points, which the caller owns.
@@ -222,5 +227,6 @@ func (c *Chunk) whole() (Span, error) {
 // query tests and the head use it.
 func NewChunk(p Points) *Chunk {
 	stats, pyramid := block.Summarize(p.Steps, p.Values)
-	return &Chunk{Stats: stats, Pyramid: pyramid, span: compactSpan(p), loaded: true}
+	return &Chunk{Stats: stats, Pyramid: pyramid, Coarse: coarsen(pyramid),
+		span: compactSpan(p), loaded: true}
 }

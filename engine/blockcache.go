@@ -41,8 +41,9 @@ type cacheKey struct {
 // decodedSummary is a block's statistics and pyramid as the cache holds
 // them; never written after it is cached.
 type decodedSummary struct {
-	st  block.Stats
-	pyr []block.Bucket
+	st     block.Stats
+	pyr    []block.Bucket
+	coarse []block.Bucket // coarsen(pyr)
 }
 
 // Sizes the cache charges for an entry besides its slices: the entry, its
@@ -185,5 +186,5 @@ func spanBytes(s *Span) int {
 
 // summaryBytes is what the cache charges for a decoded summary.
 func summaryBytes(s *decodedSummary) int {
-	return entryOverhead + int(unsafe.Sizeof(*s)) + bucketBytes*len(s.pyr)
+	return entryOverhead + int(unsafe.Sizeof(*s)) + bucketBytes*(len(s.pyr)+len(s.coarse))
 }

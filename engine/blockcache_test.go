@@ -243,3 +243,37 @@ func checkSpans(t *testing.T, c *Chunk, want Points) {
 func slicePoints(p Points, i, j int) Points {
 	return Points{Steps: p.Steps[i:j], Values: p.Values[i:j]}
 }
+
+// TestCoarsen checks each coarse bucket of all-finite points against the
+// statistics of the points it folds, for blocks of various lengths.
+func TestCoarsen(t *testing.T) {
+	span := CoarseSpan * block.PyramidSpan
+	for _, n := range []int{1, 63, 64, span - 1, span, span + 1, 3*span + 77, 8192} {
+		steps, values := make([]int64, n), make([]float64, n)
+		for i := range n {
+			steps[i] = int64(3 * i)
+			values[i] = float64((i * 7919) % 101) // ties at both extremes
+		}
+		_, pyr := block.Summarize(steps, values)
+		coarse := coarsen(pyr)
+		if want := (n + span - 1) / span; len(coarse) != want {
+			t.Fatalf("n %d: %d coarse buckets, want %d", n, len(coarse), want)
+		}
+		for k, c := range coarse {
+			lo, hi := k*span, min((k+1)*span, n)
+			st, _ := block.Summarize(steps[lo:hi], values[lo:hi])
+			got := [...]float64{float64(c.Count), float64(c.Finite), float64(c.MinStep),
+				float64(c.MaxStep), float64(c.FirstStep), c.First, float64(c.LastStep), c.Last,
+				float64(c.MinAt), c.Min, float64(c.MaxAt), c.Max}
+			want := [...]float64{float64(st.Count), float64(st.Count), float64(st.MinStep),
+				float64(st.MaxStep), float64(st.MinStep), st.First, float64(st.MaxStep), st.Last,
+				float64(st.MinAt), st.Min, float64(st.MaxAt), st.Max}
+			if got != want {
+				t.Errorf("n %d coarse %d: got %v, want %v", n, k, got, want)
+			}
+		}
+	}
+	if coarsen(nil) != nil {
+		t.Error("coarsen(nil) is not nil")
+	}
+}

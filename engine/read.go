@@ -237,6 +237,6 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Chunk{Stats: sum.st, Pyramid: sum.pyr,
+	return &Chunk{Stats: sum.st, Pyramid: sum.pyr, Coarse: sum.coarse,
 		load: func() (Span, error) { return v.db.blockSpan(v.rs, v.key, ref) }}, nil
 }

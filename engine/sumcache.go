@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/sextant-ml/sextant/engine/block"
 )
 
 // readSummary returns the summary of a sealed block through the block
@@ -31,6 +33,7 @@ func (db *DB) readSummary(txn *badger.Txn, rs *runState, key string, ref blockRe
 	err = item.Value(func(val []byte) error {
 		var err error
 		_, s.st, s.pyr, err = decodeSummaryValue(val)
+		s.coarse = coarsen(s.pyr)
 		return err
 	})
 	if err != nil {
@@ -40,4 +43,36 @@ func (db *DB) readSummary(txn *badger.Txn, rs *runState, key string, ref blockRe
 	db.stats.summaryMisses.Add(1)
 	db.cache.put(k, s, summaryBytes(s))
 	return s, nil
+}
+
+// CoarseSpan is the number of pyramid buckets a bucket of Chunk.Coarse
+// folds: 512 points of a full block.
+const CoarseSpan = 8
+
+// coarsen returns the coarse level of a pyramid (see Chunk.Coarse). A chart
+// that is zoomed out folds most buckets whole; the coarse level lets it
+// fold eight at once, reading an eighth of the bytes.
+func coarsen(pyr []block.Bucket) []block.Bucket {
+	if len(pyr) == 0 {
+		return nil
+	}
+	out := make([]block.Bucket, 0, (len(pyr)+CoarseSpan-1)/CoarseSpan)
+	for lo := 0; lo < len(pyr); lo += CoarseSpan {
+		group := pyr[lo:min(lo+CoarseSpan, len(pyr))]
+		c := group[0]
+		for i := 1; i < len(group); i++ {
+			b := &group[i]
+			c.Count += b.Count
+			c.Finite += b.Finite
+			c.MaxStep, c.LastStep, c.Last = b.MaxStep, b.LastStep, b.Last
+			if b.Min < c.Min {
+				c.Min, c.MinAt = b.Min, b.MinAt
+			}
+			if b.Max > c.Max {
+				c.Max, c.MaxAt = b.Max, b.MaxAt
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }

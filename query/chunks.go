@@ -109,7 +109,10 @@ func (d *stepDrawer) chunk(ch *engine.Chunk) error {
 // straddle a column edge or the range edge are read, from a span of the
 // chunk shared with the block cache.
 func (d *stepDrawer) buckets(ch *engine.Chunk) error {
-	pyr := ch.Pyramid
+	pyr, coarse := ch.Pyramid, ch.Coarse
+	if len(coarse) != (len(pyr)+engine.CoarseSpan-1)/engine.CoarseSpan {
+		coarse = nil
+	}
 	i := 0
 	if len(pyr) > 0 && pyr[0].MaxStep < d.lo {
 		i = sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
@@ -123,6 +126,18 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 		if b.MinStep > end { // past the current column, and so in range
 			d.seek(b.MinStep)
 			end = d.ends[d.c]
+		}
+		if coarse != nil && i%engine.CoarseSpan == 0 {
+			// Eight buckets at once when they are all finite and inside
+			// the column: the same as folding them one by one.
+			cb := &coarse[i/engine.CoarseSpan]
+			if cb.Finite == cb.Count && cb.MaxStep <= end && cb.MinStep >= d.lo {
+				d.count += cb.Count
+				d.acc.add(stepPoint{cb.FirstStep, cb.First}, stepPoint{cb.MinAt, cb.Min},
+					stepPoint{cb.MaxAt, cb.Max}, stepPoint{cb.LastStep, cb.Last})
+				i = min(i+engine.CoarseSpan, len(pyr)) - 1
+				continue
+			}
 		}
 		if b.MaxStep <= end && b.MinStep >= d.lo {
 			d.count += b.Finite
