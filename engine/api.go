@@ -107,6 +107,14 @@ type Run struct {
 	Summary map[string]MetricSummary `json:"summary"`
 	// LastStep is the largest step written so far, -1 before the first row.
 	LastStep int64 `json:"last_step"`
+	// Incarnation is a random number drawn when the run is created, which
+	// tells it from an earlier, deleted run of the same id.
+	Incarnation uint64 `json:"-"`
+	// WriteGen counts the batches written to the run's points, rewrites
+	// and the write-ahead log's replay included. With Incarnation it names
+	// the run's history: two snapshots with both equal hold the same points,
+	// also across a clean restart (see docs/format/keys.md).
+	WriteGen uint64 `json:"-"`
 }
 
 // MetricSummary is the run table's view of one series: the value at the

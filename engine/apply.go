@@ -46,6 +46,7 @@ func (rs *runState) apply(b *batch, seq uint64, now time.Time, limit int) []stri
 	}
 
 	rs.unsealed += len(b.values) + 2*len(b.steps)
+	rs.writeGen++
 	rs.lastWrite = now.UnixNano()
 	if now.After(rs.meta.Heartbeat) {
 		rs.meta.Heartbeat = now

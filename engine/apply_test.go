@@ -128,6 +128,9 @@ func TestFillDense(t *testing.T) {
 		{"more keys later", []Row{{Metrics: m("a")}, {Metrics: m("a", "b")}}, false},
 		{"repeated key", []Row{{Metrics: m("a", "a")}}, false},
 		{"no metrics", []Row{{}, {}}, true},
+		{"order restored", []Row{{Metrics: m("a", "b")}, {Metrics: m("b", "a")},
+			{Metrics: m("a", "b")}}, false},
+		{"in order after a shuffled batch", []Row{{Metrics: m("a", "b")}}, true},
 	}
 	for _, tt := range tests {
 		b := getBatch()

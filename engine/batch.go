@@ -29,8 +29,8 @@ type batch struct {
 	// point.
 	dense bool
 	col   []float64 // one key's values, gathered by apply
-	// posMixed says pos[j] is not j for some j.
-	posMixed bool
+	// posMixed counts the places j where pos[j] is not j.
+	posMixed int
 }
 
 var batchPool = sync.Pool{New: func() any {
@@ -43,7 +43,7 @@ func putBatch(b *batch) {
 	b.steps, b.times, b.counts = b.steps[:0], b.times[:0], b.counts[:0]
 	b.keys, b.ptKey, b.values = b.keys[:0], b.ptKey[:0], b.values[:0]
 	b.pos, b.wal, b.series = b.pos[:0], b.wal[:0], b.series[:0]
-	b.col, b.dense, b.posMixed = b.col[:0], false, false
+	b.col, b.dense, b.posMixed = b.col[:0], false, 0
 	clear(b.index)
 	batchPool.Put(b)
 }
@@ -87,7 +87,7 @@ func (b *batch) fill(rows []Row, now float64) error {
 				}
 				pk[j], vs[j] = k, ms[j].Value
 			}
-			dense = dense && j == n && !b.posMixed
+			dense = dense && j == n && b.posMixed == 0
 		}
 		for ; j < n; j++ {
 			k, err := b.keyIndex(j, ms[j].Key)
@@ -129,11 +129,13 @@ func (b *batch) keyIndex(j int, key string) (int32, error) {
 	for len(b.pos) <= j {
 		b.pos = append(b.pos, int32(len(b.pos)))
 	}
-	b.pos[j] = k
-	b.posMixed = false
-	for i, k := range b.pos {
-		b.posMixed = b.posMixed || k != int32(i)
+	if b.pos[j] != int32(j) {
+		b.posMixed--
 	}
+	if k != int32(j) {
+		b.posMixed++
+	}
+	b.pos[j] = k
 	return k, nil
 }
 

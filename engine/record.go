@@ -38,13 +38,15 @@ type runMeta struct {
 	FirstTime   *float64 `json:"first_time,omitempty"`
 	WALFloor    uint64   `json:"wal_floor"`
 	Incarnation uint64   `json:"incarnation"`
+	WriteGen    uint64   `json:"write_gen"` // absent, so 0, before December 2026
 }
 
 // encodeRun encodes the run record: version, uvarint length of the JSON
 // part, the JSON part, then the summary (see appendSummaries). The caller
 // holds rs.mu.
 func (rs *runState) encodeRun() ([]byte, error) {
-	m := runMeta{Run: rs.meta, WALFloor: rs.walFloorNow(), Incarnation: rs.incarnation}
+	m := runMeta{Run: rs.meta, WALFloor: rs.walFloorNow(), Incarnation: rs.incarnation,
+		WriteGen: rs.writeGen}
 	m.Summary = nil
 	if !math.IsNaN(rs.firstTime) {
 		ft := rs.firstTime
@@ -98,6 +100,9 @@ func decodeRun(v []byte) (*runState, error) {
 	rs := newRunState(m.Run)
 	rs.walFloor, rs.nextSeq = m.WALFloor, m.WALFloor
 	rs.incarnation = m.Incarnation
+	// The count goes on from the record's; see runState.writeGen for why
+	// that is safe after a crash too.
+	rs.writeGen = m.WriteGen
 	if m.FirstTime != nil {
 		rs.firstTime = *m.FirstTime
 	}

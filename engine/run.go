@@ -32,6 +32,20 @@ type runState struct {
 	// incarnation tells this run from an earlier run of the same id that
 	// was deleted, whose write-ahead records may still be in the log.
 	incarnation uint64
+	// writeGen counts the batches applied to the heads (Run.WriteGen). It
+	// is saved in every run record and starts from the saved value at Open,
+	// which never repeats a value for other points where it matters:
+	//   - after a clean Close, the last record written follows the last
+	//     batch (every batch leaves points in a head, and Close seals every
+	//     head, writing the record), so the count goes on from where it
+	//     stopped, over the same points;
+	//   - after a crash, the replay counts from an older record's value,
+	//     may count a batch twice (at or above that record's floor, partly
+	//     sealed) or not at all (unacknowledged, lost), so a value may name
+	//     other points than before; but nothing keyed by the old values
+	//     survives a crash: the saved answer cache is written only after a
+	//     clean Close and removed when loaded.
+	writeGen uint64
 	// epoch counts retirements of sealed blocks; views counts the open
 	// views of each epoch, and retired holds the blocks they may still
 	// read (see retire.go).
@@ -93,6 +107,7 @@ func (rs *runState) buildSnapshot() *Run {
 	r := rs.meta
 	r.Tags = slices.Clone(rs.meta.Tags)
 	r.Config = maps.Clone(rs.meta.Config)
+	r.Incarnation, r.WriteGen = rs.incarnation, rs.writeGen
 	r.Summary = make(map[string]MetricSummary, len(rs.series))
 	for k, s := range rs.series {
 		if s.sum.has {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
-	"time"
 
 	"github.com/sextant-ml/sextant/engine"
 )
@@ -12,7 +11,7 @@ import (
 // cacheVersion changes whenever the answer's encoding or the key's shape
 // does, so that a cache, kept in memory or saved to disk, never serves an
 // old shape.
-const cacheVersion = 2
+const cacheVersion = 3
 
 // ChartJSON answers a chart query as JSON appended to dst, from the cache
 // when the same query was answered since the last write to its runs.
@@ -27,7 +26,7 @@ func (e *Engine) ChartJSON(dst []byte, project string, req ChartRequest) ([]byte
 	}
 	var key []byte
 	if e.cache != nil {
-		key = cacheKey(project, q, runs, time.Now())
+		key = cacheKey(project, q, runs)
 		if key == nil {
 			e.misses.Add(1)
 		} else if out, ok := e.cached(dst, key); ok {
@@ -57,25 +56,19 @@ func (e *Engine) cached(dst, key []byte) ([]byte, bool) {
 }
 
 // cacheKey names an answer by the normalized request and by what every run
-// it reads has seen: its last step, its heartbeat and the summaries of the
-// keys drawn and of the x-axis, so that a new or replaced point gives a new
-// key. A grouping also depends on the label each run gets, which the key
-// holds. It returns nil when the answer must not be cached.
+// it reads has seen: its incarnation and write count, which name its points
+// (engine.Run.WriteGen moves on every write, a rewritten point's included,
+// and a run deleted and created again has another incarnation), and, as
+// a second guard, its last step and the summaries of the keys drawn and of
+// the x-axis. A grouping also depends on the label each run gets, which the
+// key holds. It returns nil when the answer must not be cached.
 //
-// The heartbeat is what tells a rewritten point (same step, new value, the
-// summaries unchanged) from the old one: the store moves it to the time of
-// every write, but only forward, so a write at a wall clock time not after
-// the heartbeat leaves it as it was. That happens when a run was created
-// with a start time in the future (MLflow's start_time) or when the replay
-// of the write-ahead log after a crash set it from the clients' row times.
-// An answer is therefore cached and served only while every run's
-// heartbeat is before now: a write after that is after the heartbeat too,
-// so it moves it, unless the wall clock goes back in between.
-//
-// TODO: a write while the wall clock is set back behind a run's heartbeat
-// leaves the key as it was; a write count per run kept by the store would
-// close this, and would let the key drop the heartbeat.
-func cacheKey(project string, q ChartRequest, runs []*engine.Run, now time.Time) []byte {
+// The key once held the heartbeat instead of the write count; the store
+// moves it forward only, so a write at a wall clock time before it (a
+// start time in the future, the log's replay setting it from the clients'
+// row times, a clock set back) left the key as it was. The write count
+// does not depend on the clock.
+func cacheKey(project string, q ChartRequest, runs []*engine.Run) []byte {
 	var label func(*engine.Run) []string
 	if q.Grouping != nil {
 		var err error
@@ -91,13 +84,11 @@ func cacheKey(project string, q ChartRequest, runs []*engine.Run, now time.Time)
 	req, _ := json.Marshal(q)
 	key = appendKeyString(key, string(req))
 	for _, r := range runs {
-		if !r.Heartbeat.Before(now) {
-			return nil
-		}
 		key = append(key, 0)
 		key = append(key, r.ID...)
+		key = binary.LittleEndian.AppendUint64(key, r.Incarnation)
+		key = binary.AppendUvarint(key, r.WriteGen)
 		key = binary.AppendVarint(key, r.LastStep)
-		key = binary.AppendVarint(key, r.Heartbeat.UnixNano())
 		for _, k := range q.Keys {
 			key = appendSummary(key, r, k)
 		}

@@ -34,8 +34,9 @@
 // An Engine is safe for concurrent use. Each query spreads its series over a
 // bounded pool of workers (Options.Workers), so a query over 100 runs never
 // starts 100 goroutines; finished answers are kept in a fastcache keyed by
-// the request and by every run's LastStep, Heartbeat and the summaries of
-// the keys it reads, so a new point changes the key and misses the cache.
+// the request and by every run's Incarnation, WriteGen, LastStep and the
+// summaries of the keys it reads, so a write changes the key and misses the
+// cache.
 // SaveCache and LoadCache keep that cache across a clean restart
 // (docs/format/answers.md); LoadCache replaces the cache and must run
 // before the first query.

@@ -222,7 +222,9 @@ func (p *Parser) members() error {
 			return err
 		}
 		sc.skipSpace()
-		if err := sc.expect(':'); err != nil {
+		if sc.pos < len(sc.data) && sc.data[sc.pos] == ':' {
+			sc.pos++
+		} else if err := sc.expect(':'); err != nil {
 			return err
 		}
 		sc.skipSpace()
