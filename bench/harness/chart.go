@@ -41,40 +41,64 @@ type ChartAnswer struct {
 // the answer decoded afterwards (decoding is the browser's work, not the
 // server's, so it is left out of the time).
 func (c *Client) Chart(project string, q ChartQuery) (time.Duration, ChartAnswer, error) {
-	body, err := json.Marshal(q)
+	elapsed, raw, err := c.chart(project, q, "")
 	if err != nil {
 		return 0, ChartAnswer{}, err
 	}
-	path := "/api/v1/projects/" + url.PathEscape(project) + "/charts"
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
-		c.Base+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, ChartAnswer{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.Key)
-
-	start := time.Now()
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return 0, ChartAnswer{}, err
-	}
-	raw, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	elapsed := time.Since(start)
-	if err != nil {
-		return 0, ChartAnswer{}, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, ChartAnswer{}, &StatusError{Status: resp.StatusCode, Body: string(raw)}
-	}
-
 	var ans ChartAnswer
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		return 0, ChartAnswer{}, fmt.Errorf("decode chart answer: %w", err)
 	}
 	ans.Bytes = len(raw)
 	return elapsed, ans, nil
+}
+
+// ArrowMIME asks the chart endpoint for an Arrow IPC stream instead of
+// JSON.
+const ArrowMIME = "application/vnd.apache.arrow.stream"
+
+// ChartArrow sends q asking for an Arrow IPC stream and returns the time
+// until the whole answer was read and its size in bytes.
+func (c *Client) ChartArrow(project string, q ChartQuery) (time.Duration, int, error) {
+	elapsed, raw, err := c.chart(project, q, ArrowMIME)
+	return elapsed, len(raw), err
+}
+
+// chart posts q, with an Accept header when accept is not empty, and
+// returns the time until the last byte of the answer and the answer.
+func (c *Client) chart(project string, q ChartQuery, accept string) (
+	time.Duration, []byte, error) {
+	body, err := json.Marshal(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	path := "/api/v1/projects/" + url.PathEscape(project) + "/charts"
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
+		c.Base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+
+	start := time.Now()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	elapsed := time.Since(start)
+	if err != nil {
+		return 0, nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, nil, &StatusError{Status: resp.StatusCode, Body: string(raw)}
+	}
+	return elapsed, raw, nil
 }
 
 // Latencies summarizes a set of timings.

@@ -174,6 +174,17 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 	if err != nil {
 		return err
 	}
+	// The same at widths the JSON queries did not ask, answered as Arrow
+	// (never cached): the answer without JSON's number formatting.
+	var arrowBytes int
+	arrow, err := timeArrow(client, c.queries, c.budget, func(i int) harness.ChartQuery {
+		q := full
+		q.Width = c.width + c.queries + i
+		return q
+	}, &arrowBytes)
+	if err != nil {
+		return err
+	}
 	rng := rand.New(rand.NewPCG(42, 1))
 	zoom, err := timeQueries(client, c.queries, c.budget, func(int) harness.ChartQuery {
 		return zoomQuery(full, rng, c.chartPoints)
@@ -194,6 +205,7 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 		latencyRow("first after restart, chart not asked before", rs.fresh),
 		latencyRow("full range, warm", warm),
 		latencyRow("full range, new width each", widths),
+		latencyRow("full range, new width each, Arrow", arrow),
 		latencyRow("random zoom", zoom),
 		latencyRow("server start (open, answers loaded)", rs.ready),
 		latencyRow("server stop (drain, close, answers saved)", rs.stop),
@@ -219,8 +231,9 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 		fmt.Sprintf("Server memory after the queries: RSS %s (peak %s), Go heap in use %s, "+
 			"%s after a GC.", mib(mem.RSS), mib(mem.PeakRSS), mib(mem.HeapInuse),
 			mib(memGC.HeapInuse)),
-		fmt.Sprintf("A full-range answer: %d series, %d points drawn, %.1f MB of JSON.",
-			len(answer.Series), drawn(answer), float64(answer.Bytes)/1e6),
+		fmt.Sprintf("A full-range answer: %d series, %d points drawn, %.1f MB of JSON, "+
+			"%.1f MB as Arrow.", len(answer.Series), drawn(answer),
+			float64(answer.Bytes)/1e6, float64(arrowBytes)/1e6),
 		"Latency is from sending the request to reading the last byte of the answer, on "+
 			"one connection, one query at a time, up to the -queries flag or "+
 			"the -query-budget of time. Zooms span 0.1% to 50% of the steps, "+
@@ -340,17 +353,38 @@ func timeFullCache(dir string, srv *harness.Server) (fullCache, error) {
 // minQueries is how many queries a measurement makes even past its budget.
 const minQueries = 5
 
-// timeQueries sends n queries, one at a time, or fewer once budget has
-// passed (at least minQueries).
+// timeQueries sends n JSON queries, one at a time, or fewer once budget
+// has passed (at least minQueries).
 func timeQueries(c *harness.Client, n int, budget time.Duration,
 	q func(i int) harness.ChartQuery) (harness.Latencies, error) {
+	return timeLoop(n, budget, func(i int) (time.Duration, error) {
+		d, _, err := c.Chart(stores.Project, q(i))
+		return d, err
+	})
+}
+
+// timeArrow is timeQueries for answers asked as Arrow; bytes is set to
+// the size of the last answer.
+func timeArrow(c *harness.Client, n int, budget time.Duration,
+	q func(i int) harness.ChartQuery, bytes *int) (harness.Latencies, error) {
+	return timeLoop(n, budget, func(i int) (time.Duration, error) {
+		d, size, err := c.ChartArrow(stores.Project, q(i))
+		*bytes = size
+		return d, err
+	})
+}
+
+// timeLoop times query(i) for i from 0 to n-1, stopping early once budget
+// has passed and minQueries were made.
+func timeLoop(n int, budget time.Duration,
+	query func(i int) (time.Duration, error)) (harness.Latencies, error) {
 	var out harness.Latencies
 	start := time.Now()
 	for i := range n {
 		if i >= minQueries && time.Since(start) > budget {
 			break
 		}
-		d, _, err := c.Chart(stores.Project, q(i))
+		d, err := query(i)
 		if err != nil {
 			return nil, fmt.Errorf("chart query %d: %w", i, err)
 		}
