@@ -124,17 +124,6 @@ func (db *DB) readBlock(rs *runState, key string, ref blockRef) (Points, error) 
 		Values: make([]float64, 0, s.Len())}), nil
 }
 
-// appendBlock appends to dst the points of a sealed block with step in
-// [lo, hi].
-func (db *DB) appendBlock(dst Points, rs *runState, key string,
-	ref blockRef, lo, hi int64) (Points, error) {
-	s, err := db.blockSpan(rs, key, ref)
-	if err != nil {
-		return dst, err
-	}
-	return s.within(lo, hi).AppendTo(dst), nil
-}
-
 // blockSpan returns the points of a sealed block through the block cache,
 // decoding them on a miss. The span is shared with the cache.
 func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (Span, error) {

@@ -209,16 +209,6 @@ func merge(a, b Points) Points {
 	return out
 }
 
-// trim returns the part of p with step in [lo, hi], sharing p's arrays.
-func trim(p Points, lo, hi int64) Points {
-	i := sort.Search(p.Len(), func(i int) bool { return p.Steps[i] >= lo })
-	j := sort.Search(p.Len(), func(i int) bool { return p.Steps[i] > hi })
-	if i >= j {
-		return Points{}
-	}
-	return Points{Steps: p.Steps[i:j], Values: p.Values[i:j]}
-}
-
 // summary accumulates a series' MetricSummary point by point.
 type summary struct {
 	MetricSummary

@@ -20,7 +20,7 @@ var buildStamp = sync.OnceValues(func() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hash executable: %w", err)
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read only; a close error loses nothing
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return nil, fmt.Errorf("hash executable: %w", err)
