@@ -184,9 +184,8 @@ type Chunk struct {
 	// Only a bucket whose points are all finite (Finite == Count) holds
 	// their First, Last, Min and Max; nil when Pyramid is.
 	Coarse []block.Bucket
-	load   func() (Span, error)
-	span   Span
-	loaded bool
+	load   func() (*decodedBlock, error)
+	blk    *decodedBlock // nil until loaded
 }
 
 // Points returns a copy of the chunk's points, which the caller owns.
@@ -215,20 +214,39 @@ func (c *Chunk) Span(i, j int) (Span, error) {
 	return s.Slice(i, j), nil
 }
 
+// Cuts returns the Cuts of the chunk's buckets, one per bucket of Pyramid,
+// shared with the block cache (they must not be written). A bucket's Cuts
+// say something only when its values are all finite.
+func (c *Chunk) Cuts() ([]block.Cuts, error) {
+	if err := c.ensure(); err != nil {
+		return nil, err
+	}
+	return c.blk.cutTable(), nil
+}
+
 // whole returns the span of every point of the chunk, loading it once.
 func (c *Chunk) whole() (Span, error) {
-	if !c.loaded {
-		s, err := c.load()
-		if err != nil {
-			return Span{}, err
-		}
-		if s.Len() != c.Stats.Count {
-			return Span{}, fmt.Errorf("chunk holds %d points, its stats say %d: %w",
-				s.Len(), c.Stats.Count, ErrCorrupt)
-		}
-		c.span, c.loaded = s, true
+	if err := c.ensure(); err != nil {
+		return Span{}, err
 	}
-	return c.span, nil
+	return c.blk.span, nil
+}
+
+// ensure loads the chunk's points once.
+func (c *Chunk) ensure() error {
+	if c.blk != nil {
+		return nil
+	}
+	b, err := c.load()
+	if err != nil {
+		return err
+	}
+	if b.span.Len() != c.Stats.Count {
+		return fmt.Errorf("chunk holds %d points, its stats say %d: %w",
+			b.span.Len(), c.Stats.Count, ErrCorrupt)
+	}
+	c.blk = b
+	return nil
 }
 
 // NewChunk builds a chunk from already decoded points, which it shares;
@@ -236,5 +254,5 @@ func (c *Chunk) whole() (Span, error) {
 func NewChunk(p Points) *Chunk {
 	stats, pyramid := block.Summarize(p.Steps, p.Values)
 	return &Chunk{Stats: stats, Pyramid: pyramid, Coarse: coarsen(pyramid),
-		span: compactSpan(p), loaded: true}
+		blk: &decodedBlock{span: compactSpan(p)}}
 }

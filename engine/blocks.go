@@ -116,31 +116,33 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 // readBlock returns a copy of the points of a sealed block, which the
 // caller owns.
 func (db *DB) readBlock(rs *runState, key string, ref blockRef) (Points, error) {
-	s, err := db.blockSpan(rs, key, ref)
+	b, err := db.blockSpan(rs, key, ref)
 	if err != nil {
 		return Points{}, err
 	}
+	s := b.span
 	return s.AppendTo(Points{Steps: make([]int64, 0, s.Len()),
 		Values: make([]float64, 0, s.Len())}), nil
 }
 
 // blockSpan returns the points of a sealed block through the block cache,
-// decoding them on a miss. The span is shared with the cache.
-func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (Span, error) {
+// decoding them on a miss. The block is shared with the cache.
+func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (*decodedBlock, error) {
 	k := cacheKey{hash: ref.hash, kind: kindPoints}
 	if v, ok := db.cache.get(k); ok {
-		if s := v.(*Span); s.Len() == ref.count {
+		if b := v.(*decodedBlock); b.span.Len() == ref.count {
 			db.stats.cacheHits.Add(1)
-			return *s, nil
+			return b, nil
 		}
 	}
 	db.stats.cacheMisses.Add(1)
 	s, err := db.decodeBlock(rs, key, ref)
 	if err != nil {
-		return Span{}, err
+		return nil, err
 	}
-	db.cache.put(k, &s, spanBytes(&s))
-	return s, nil
+	b := &decodedBlock{span: s}
+	db.cache.put(k, b, spanBytes(&s))
+	return b, nil
 }
 
 // Buffers for encoded blocks fetched from the BlockStore, and for decoded

@@ -238,5 +238,5 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 		return nil, err
 	}
 	return &Chunk{Stats: sum.st, Pyramid: sum.pyr, Coarse: sum.coarse,
-		load: func() (Span, error) { return v.db.blockSpan(v.rs, v.key, ref) }}, nil
+		load: func() (*decodedBlock, error) { return v.db.blockSpan(v.rs, v.key, ref) }}, nil
 }

@@ -28,7 +28,7 @@ type stepDrawer struct {
 	acc       stepCol // what column c holds so far
 	count     int     // points in range with a finite y
 	nonFinite int     // points in range with NaN or an infinite y
-	decoded   int     // points visited one by one, for tests and benchmarks
+	decoded   int     // at most the points visited one by one, for tests
 }
 
 // stepPoint is a point of an x = _step series.
@@ -117,7 +117,8 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 	if len(pyr) > 0 && pyr[0].MaxStep < d.lo {
 		i = sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
 	}
-	end := d.ends[d.c] // the last step of the current column
+	end := d.ends[d.c]    // the last step of the current column
+	var cuts []block.Cuts // the chunk's, once a bucket is split
 	for ; i < len(pyr); i++ {
 		b := &pyr[i]
 		if b.MinStep > d.hi {
@@ -154,7 +155,12 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 			return fmt.Errorf("read chunk: %w", err)
 		}
 		if d.cutOnce(b) {
-			d.split(sp, b)
+			if cuts == nil {
+				if cuts, err = ch.Cuts(); err != nil {
+					return fmt.Errorf("read chunk: %w", err)
+				}
+			}
+			d.split(sp, b, &cuts[i])
 		} else {
 			d.points(sp, b.Finite == b.Count)
 		}
@@ -172,13 +178,14 @@ func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
 		c+1 < len(d.ends) && b.MaxStep <= d.ends[c+1] && b.MaxStep > d.ends[c]
 }
 
-// split draws a bucket that cutOnce accepts, from its summary where it
-// can: the side of the cut that holds the bucket's smallest value (its
-// first occurrence, MinAt) has it as its own smallest, and the other side
-// only needs a scan for its smallest; the same holds for the largest. The
-// first point of the left side and the last of the right are the bucket's,
-// and the points on both sides of the cut are read.
-func (d *stepDrawer) split(sp engine.Span, b *block.Bucket) {
+// split draws a bucket that cutOnce accepts, from its summary and its
+// Cuts: the side of the cut that holds the bucket's smallest value (its
+// first occurrence, MinAt) has it as its own smallest, and the other side's
+// smallest is a lookup in the Cuts and a scan of fewer than block.CutGroup
+// values; the same holds for the largest. The first point of the left side
+// and the last of the right are the bucket's, and the points on both sides
+// of the cut are read.
+func (d *stepDrawer) split(sp engine.Span, b *block.Bucket, cuts *block.Cuts) {
 	e := d.ends[d.c]
 	k := sp.Search(e + 1) // the first point of the next column; 0 < k < Len
 	n := sp.Len()
@@ -189,23 +196,24 @@ func (d *stepDrawer) split(sp engine.Span, b *block.Bucket) {
 	switch {
 	case minLeft && maxLeft:
 		lMin, lMax = bMin, bMax
-		i, j := minMax(sp.Values[k:])
-		rMin, rMax = at(k+i), at(k+j)
-		d.decoded += n - k
+		i, j := cuts.Suffix(sp.Values, k)
+		rMin, rMax = at(i), at(j)
 	case !minLeft && !maxLeft:
-		i, j := minMax(sp.Values[:k])
+		i, j := cuts.Prefix(sp.Values, k)
 		lMin, lMax = at(i), at(j)
 		rMin, rMax = bMin, bMax
-		d.decoded += k
 	case minLeft:
 		lMin, rMax = bMin, bMax
-		lMax, rMin = at(maxOf(sp.Values[:k])), at(k+minOf(sp.Values[k:]))
-		d.decoded += n
+		_, j := cuts.Prefix(sp.Values, k)
+		i, _ := cuts.Suffix(sp.Values, k)
+		lMax, rMin = at(j), at(i)
 	default:
 		lMax, rMin = bMax, bMin
-		lMin, rMax = at(minOf(sp.Values[:k])), at(k+maxOf(sp.Values[k:]))
-		d.decoded += n
+		i, _ := cuts.Prefix(sp.Values, k)
+		_, j := cuts.Suffix(sp.Values, k)
+		lMin, rMax = at(i), at(j)
 	}
+	d.decoded += 2 * block.CutGroup
 	d.count += n
 	d.acc.add(stepPoint{b.FirstStep, b.First}, lMin, lMax, at(k-1))
 	d.seek(sp.Step(k))
@@ -227,28 +235,6 @@ func minMax(vals []float64) (int, int) {
 		}
 	}
 	return mn, mx
-}
-
-// minOf returns the position of the first smallest of finite values.
-func minOf(vals []float64) int {
-	mn, lo := 0, vals[0]
-	for i := 1; i < len(vals); i++ {
-		if vals[i] < lo {
-			lo, mn = vals[i], i
-		}
-	}
-	return mn
-}
-
-// maxOf returns the position of the first largest of finite values.
-func maxOf(vals []float64) int {
-	mx, hi := 0, vals[0]
-	for i := 1; i < len(vals); i++ {
-		if vals[i] > hi {
-			hi, mx = vals[i], i
-		}
-	}
-	return mx
 }
 
 // seek makes the column holding step s the current one, emitting the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -102,14 +103,37 @@ func (e *Engine) drawSteps(project string, g grid, ends []int64, j *job,
 	if !ok {
 		return nil
 	}
+	buf := drawBufs.Get().(*drawBuf)
+	defer drawBufs.Put(buf)
+	j.s.X, j.s.Y = buf.x[:0], buf.y[:0]
 	d := newStepDrawer(g, ends, out)
 	err := e.src.Scan(project, j.run.ID, j.key, lo, hi, d.chunk)
 	if err != nil && !absent(err) {
+		j.s.X, j.s.Y = nil, nil
 		return fmt.Errorf("scan %s/%s: %w", j.run.ID, j.key, err)
 	}
 	d.finish()
+	buf.x, buf.y = j.s.X, j.s.Y
+	j.s.X, j.s.Y = ownCopy(buf.x), ownCopy(buf.y)
 	j.s.Count, j.s.NonFinite = d.count, d.nonFinite
 	return nil
+}
+
+// drawBuf holds the points of a series while it is drawn. Growing the
+// answer's slices point by point cost a quarter of a chart's CPU in copies
+// and cleared memory; a series is drawn into a pooled buffer and copied
+// once into slices of its size.
+type drawBuf struct{ x, y []float64 }
+
+var drawBufs = sync.Pool{New: func() any { return new(drawBuf) }}
+
+// ownCopy returns a copy of s of its length, nil when s is empty as a
+// series without points has always had.
+func ownCopy(s []float64) []float64 {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // stepRange returns the integer steps inside the grid's range.
