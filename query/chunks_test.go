@@ -1,11 +1,13 @@
 package query
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/sextant-ml/sextant/engine"
+	"github.com/sextant-ml/sextant/engine/block"
 )
 
 // TestColumnEnds checks columnEnds against grid.col step by step, on random
@@ -103,5 +105,115 @@ func TestStepDrawerSplits(t *testing.T) {
 			t.Fatalf("trial %d: %d points, range [%g, %g], width %d:\n got %v\nwant %v",
 				trial, n, xMin, xMax, g.width, rec.pts, want)
 		}
+	}
+}
+
+// TestStepDrawerEveryCut cuts the buckets of long series at every position
+// 1..63 (columns exactly a bucket wide, the first edge at the position),
+// and at random positions (columns of random widths, narrower and wider
+// than a bucket), over values with ties, plateaus and buckets holding NaN
+// or infinities, on evenly and unevenly spaced steps, and checks the answer
+// and the counts against the definition.
+func TestStepDrawerEveryCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	kinds := []string{"ties", "plateaus", "normal", "non-finite"}
+	for _, kind := range kinds {
+		for _, uneven := range []bool{false, true} {
+			pts := cutSeries(r, 2*8192+100, kind, uneven)
+			chunks := blockChunks(pts, 8192)
+			for p := 1; p < block.PyramidSpan; p++ {
+				// Columns of 64 steps whose edges fall p steps into each
+				// bucket of an evenly spaced series.
+				xMin := float64(pts.Steps[0] + int64(p) - block.PyramidSpan)
+				width := int(pts.Steps[pts.Len()-1]-pts.Steps[0])/block.PyramidSpan + 2
+				g := newGrid(xMin, xMin+float64(width*block.PyramidSpan), width)
+				checkDrawer(t, fmt.Sprintf("%s uneven=%v cut %d", kind, uneven, p), g, pts, chunks)
+			}
+			for trial := range 40 {
+				last := float64(pts.Steps[pts.Len()-1])
+				xMin := math.Floor(r.Float64() * last * 0.5)
+				xMax := xMin + math.Floor(r.Float64()*(last-xMin)) + 1
+				if r.IntN(2) == 0 {
+					xMin, xMax = xMin+r.Float64(), xMax+r.Float64()
+				}
+				width := 1 + r.IntN(int(xMax-xMin)/8+2)
+				g := newGrid(xMin, xMax, width)
+				checkDrawer(t, fmt.Sprintf("%s uneven=%v trial %d", kind, uneven, trial),
+					g, pts, chunks)
+			}
+		}
+	}
+}
+
+// cutSeries makes n points: values of a kind, steps one apart or with
+// random gaps.
+func cutSeries(r *rand.Rand, n int, kind string, uneven bool) engine.Points {
+	p := engine.Points{Steps: make([]int64, n), Values: make([]float64, n)}
+	step := int64(r.IntN(100))
+	for i := range n {
+		p.Steps[i] = step
+		step++
+		if uneven && r.IntN(4) == 0 {
+			step += int64(r.IntN(5))
+		}
+		v := float64(r.IntN(4))
+		switch kind {
+		case "plateaus":
+			if i > 0 && r.IntN(8) > 0 {
+				v = p.Values[i-1]
+			}
+		case "normal":
+			v = r.NormFloat64()
+		case "non-finite":
+			if r.IntN(200) == 0 {
+				v = []float64{math.NaN(), math.Inf(1), math.Inf(-1)}[r.IntN(3)]
+			}
+		}
+		p.Values[i] = v
+	}
+	return p
+}
+
+// blockChunks cuts pts into chunks of size points, as sealed blocks are.
+func blockChunks(pts engine.Points, size int) []*engine.Chunk {
+	var out []*engine.Chunk
+	for lo := 0; lo < pts.Len(); lo += size {
+		hi := min(lo+size, pts.Len())
+		out = append(out, engine.NewChunk(engine.Points{Steps: pts.Steps[lo:hi],
+			Values: pts.Values[lo:hi]}))
+	}
+	return out
+}
+
+// checkDrawer draws chunks of pts on g and compares the answer and the
+// counts with bruteM4 and a count of the points in range.
+func checkDrawer(t *testing.T, name string, g grid, pts engine.Points,
+	chunks []*engine.Chunk) {
+	t.Helper()
+	rec := &recorder{}
+	d := newStepDrawer(g, nil, rec)
+	for _, ch := range chunks {
+		if err := d.chunk(ch); err != nil {
+			t.Fatalf("%s: chunk: %v", name, err)
+		}
+	}
+	d.finish()
+	if want := bruteM4(asPoints(pts), g); !samePoints(rec.pts, want) {
+		t.Fatalf("%s: range [%g, %g], width %d:\n got %v\nwant %v",
+			name, g.xMin, g.xMax, g.width, rec.pts, want)
+	}
+	count, other := 0, 0
+	for i, s := range pts.Steps {
+		switch {
+		case !g.contains(float64(s)):
+		case isFinite(pts.Values[i]):
+			count++
+		default:
+			other++
+		}
+	}
+	if d.count != count || d.nonFinite != other {
+		t.Fatalf("%s: count, non-finite = %d, %d, want %d, %d",
+			name, d.count, d.nonFinite, count, other)
 	}
 }
