@@ -66,8 +66,8 @@ type Options struct {
 	// block summaries in the Go heap (default DefaultCacheBytes). A chart
 	// of a long series reads every summary and a few points of most blocks
 	// of the range, so the cache should hold the series charted often:
-	// about 8 bytes a point plus 1.5 a point for summaries when steps are
-	// evenly spaced, 16 plus 1.5 otherwise.
+	// about 8 bytes a point plus 2 a point for summaries and block.Cuts
+	// when steps are evenly spaced, 16 plus 2 otherwise.
 	CacheBytes int
 	// WALSegmentBytes rotates a write-ahead log segment past this size
 	// (default 64 MiB).

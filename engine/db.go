@@ -22,9 +22,10 @@ const (
 	// DefaultCacheBytes bounds the block cache: 1.5 GiB. The chart target
 	// of docs/performance.md, 100 runs of a million evenly stepped points,
 	// takes 912 MiB there (8 bytes a point of values, 1.5 of summaries, as
-	// docs/performance-engine.md measures); the rest absorbs the shards'
-	// uneven filling and other series, since an LRU cache smaller than
-	// the blocks a chart cycles through misses on every one of them.
+	// docs/performance-engine.md measures), and 960 MiB with the block.Cuts
+	// of every block (0.5 a point); the rest absorbs the shards' uneven
+	// filling and other series, since a cache smaller than the blocks a
+	// chart cycles through misses on every one of them.
 	DefaultCacheBytes = 1536 << 20
 	// DefaultWALSegmentBytes is the size past which a log segment rotates.
 	DefaultWALSegmentBytes = 64 << 20
