@@ -2,7 +2,10 @@ package query
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -24,12 +27,7 @@ func (r *ChartResult) AppendJSON(dst []byte) []byte {
 		dst = append(dst, `,"x_min":null,"x_max":null`...)
 	}
 	dst = append(dst, `,"series":[`...)
-	for i := range r.Series {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = r.Series[i].appendJSON(dst)
-	}
+	dst = appendSeriesJSON(dst, r.Series, runtime.GOMAXPROCS(0))
 	dst = append(dst, ']')
 	if r.Groups != nil {
 		dst = append(dst, `,"groups":[`...)
@@ -42,6 +40,70 @@ func (r *ChartResult) AppendJSON(dst []byte) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, '}')
+}
+
+// parallelJSONPoints is the size from which appendSeriesJSON splits the
+// work: below it, starting goroutines and joining their parts costs more
+// than it saves.
+const parallelJSONPoints = 20_000
+
+// jsonBytesPerPoint estimates a point's share of the answer (an x, a y, a
+// step when x is not _step), to size buffers once.
+const jsonBytesPerPoint = 28
+
+// appendSeriesJSON appends the series' objects, comma-separated. A big
+// answer is encoded in parts on up to workers goroutines, cut where the
+// points are shared evenly, and the parts are joined in order: formatting
+// the floats is most of the cost of an answer (about 50 ns a value, 10 MB
+// for 100 runs at width 1000), and each series formats independently.
+func appendSeriesJSON(dst []byte, ss []Series, workers int) []byte {
+	points := 0
+	for i := range ss {
+		points += len(ss[i].X)
+	}
+	dst = slices.Grow(dst, points*jsonBytesPerPoint+len(ss)*128)
+	parts := min(workers, len(ss))
+	if parts < 2 || points < parallelJSONPoints {
+		return appendSeriesRange(dst, ss, 0, len(ss))
+	}
+
+	// cuts[p] is the first series of part p.
+	cuts := make([]int, parts+1)
+	cuts[parts] = len(ss)
+	for i, seen, p := 0, 0, 1; i < len(ss) && p < parts; i++ {
+		seen += len(ss[i].X)
+		for p < parts && seen >= points*p/parts {
+			cuts[p] = i + 1
+			p++
+		}
+	}
+
+	bufs := make([][]byte, parts)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() {
+			buf := make([]byte, 0, (points/parts)*jsonBytesPerPoint)
+			bufs[p] = appendSeriesRange(buf, ss, cuts[p], cuts[p+1])
+		})
+	}
+	dst = appendSeriesRange(dst, ss, cuts[0], cuts[1])
+	wg.Wait()
+	for _, b := range bufs[1:] {
+		dst = append(dst, b...)
+	}
+	return dst
+}
+
+// appendSeriesRange appends series [from, to) of ss, each preceded by a
+// comma unless it is the first of ss.
+func appendSeriesRange(dst []byte, ss []Series, from, to int) []byte {
+	for i := from; i < to; i++ {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = ss[i].appendJSON(dst)
+	}
+	return dst
 }
 
 func (s *Series) appendJSON(dst []byte) []byte {

@@ -47,6 +47,7 @@ type config struct {
 
 	// Chart queries.
 	chartRuns, chartPoints, queries int
+	tableRuns                       int
 	width, restarts                 int
 	budget                          time.Duration
 	dropCaches                      bool
@@ -61,7 +62,8 @@ func main() {
 		return
 	}
 	var c config
-	flag.StringVar(&c.phases, "phases", "ingest,size,http,chart", "phases to run, comma-separated")
+	flag.StringVar(&c.phases, "phases", "ingest,size,http,chart,runs",
+		"phases to run, comma-separated")
 	flag.StringVar(&c.workDir, "dir", "", "directory for the stores (default: a temporary one)")
 	flag.StringVar(&c.data, "data", "", "real curves (default: $SEXTANT_DATA or ../shared/data "+
 		"above the repository)")
@@ -85,6 +87,7 @@ func main() {
 	flag.IntVar(&c.chartPoints, "points", 20_000, "points per run in the chart phase")
 	flag.IntVar(&c.queries, "queries", 200, "chart queries per measurement")
 	flag.IntVar(&c.width, "width", 1000, "chart width in pixels")
+	flag.IntVar(&c.tableRuns, "table-runs", 100_000, "runs in the runs phase's project")
 	flag.DurationVar(&c.budget, "query-budget", time.Minute, "time for each kind of "+
 		"chart query (at least 5 queries)")
 	flag.IntVar(&c.restarts, "restarts", 3, "server starts timed for the first query")
@@ -135,6 +138,8 @@ func run(c config) error {
 			err = httpPhase(c, r)
 		case "chart":
 			err = chartPhase(c, r)
+		case "runs":
+			err = runsPhase(c, r)
 		default:
 			err = fmt.Errorf("unknown phase %q", phase)
 		}

@@ -27,10 +27,11 @@ func TestMain(m *testing.M) {
 // name each store and target.
 func TestRunSmall(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "results.md")
-	c := config{phases: "ingest,http,chart", workDir: t.TempDir(), out: out, peers: true,
+	c := config{phases: "ingest,http,chart,runs", workDir: t.TempDir(), out: out, peers: true,
 		ingestRuns: 2, ingestRows: 300, keys: 3, batchRows: 100, writers: 2, peerRows: 300,
 		httpRuns: 2, httpRows: 300, httpClients: 2,
-		chartRuns: 3, chartPoints: 2000, queries: 5, width: 100, restarts: 2, budget: time.Second}
+		chartRuns: 3, chartPoints: 2000, queries: 5, width: 100, restarts: 2, budget: time.Second,
+		tableRuns: 2000}
 	err := run(c)
 	var se *harness.StatusError
 	if errors.As(err, &se) && se.Status == 404 {
@@ -44,7 +45,8 @@ func TestRunSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Sextant engine", "Prometheus TSDB", "SQLite, MLflow schema",
-		"points/s over HTTP", "full range, warm", "Target"} {
+		"points/s over HTTP", "full range, warm", "Target",
+		"config and summary filter, sorted by a summary"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("results lack %q:\n%s", want, md)
 		}
