@@ -27,7 +27,8 @@
 // its first, last, smallest and largest finite points; only chunks holding a
 // bucket that straddles a column edge or the range edge are decoded (once,
 // into the engine's block cache), and of those only the straddling buckets'
-// points are visited, through a span of the cached block.
+// points are visited, through a span of the cached block: of a bucket cut
+// once, the few around the cut and those block.Cuts points to.
 //
 // # Concurrency
 //
