@@ -51,6 +51,42 @@ func TestBlockCacheEvictsByBytes(t *testing.T) {
 	}
 }
 
+// TestBlockCacheSecondChance checks the eviction order when every entry was
+// read: a put still keeps the new entry and evicts the oldest, and an entry
+// read again after that outlives the ones that were not.
+func TestBlockCacheSecondChance(t *testing.T) {
+	c := newBlockCache(1000)
+	key := func(i int) cacheKey { return cacheKey{hash: uint64(i) << 40} }
+	for i := range 3 {
+		c.put(key(i), i, 300)
+	}
+	for i := range 3 {
+		if _, ok := c.get(key(i)); !ok {
+			t.Fatalf("get(%d) missed before any eviction", i)
+		}
+	}
+	c.put(key(3), 3, 300)
+	for i, want := range []bool{false, true, true, true} {
+		if _, ok := c.get(key(i)); ok != want {
+			t.Errorf("after a put over 3 read entries: entry %d cached = %v, want %v",
+				i, ok, want)
+		}
+	}
+	// The checks above marked 1, 2 and 3; the put of 4 clears the marks
+	// on its way to evicting 1, so of the entries before it only 2, read
+	// again, outlives the put of 5.
+	c.put(key(4), 4, 300)
+	if _, ok := c.get(key(2)); !ok {
+		t.Fatalf("get(2) missed right after a put")
+	}
+	c.put(key(5), 5, 300)
+	for i, want := range []bool{false, false, true, false, true, true} {
+		if _, ok := c.get(key(i)); ok != want {
+			t.Errorf("after puts of 4 and 5: entry %d cached = %v, want %v", i, ok, want)
+		}
+	}
+}
+
 func TestBlockCacheShards(t *testing.T) {
 	tests := []struct {
 		limit, shards int
