@@ -160,7 +160,11 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 					return fmt.Errorf("read chunk: %w", err)
 				}
 			}
-			d.split(sp, b, &cuts[i])
+			var next *block.Bucket
+			if i+1 < len(pyr) {
+				next = &pyr[i+1]
+			}
+			d.split(sp, b, next, &cuts[i])
 		} else {
 			d.points(sp, b.Finite == b.Count)
 		}
@@ -184,40 +188,66 @@ func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
 // smallest is a lookup in the Cuts and a scan of fewer than block.CutGroup
 // values; the same holds for the largest. The first point of the left side
 // and the last of the right are the bucket's, and the points on both sides
-// of the cut are read.
-func (d *stepDrawer) split(sp engine.Span, b *block.Bucket, cuts *block.Cuts) {
+// of the cut are read. next is the bucket after b in its chunk, or nil.
+//
+// The lookup reads a value anywhere in the bucket, most of a split's cost
+// once the block is out of the processor's caches, and is often needless:
+// a side's smallest is no smaller than the bucket's, so when its column
+// holds a value that beats the bucket's elsewhere, the side's smallest is
+// not the column's, and the point beside the cut stands in for it. Left of
+// the cut that value is what the column holds so far (which also wins a
+// tie, being earlier); right of it, the next bucket's smallest when that
+// bucket lies in the same column and is strictly smaller.
+func (d *stepDrawer) split(sp engine.Span, b, next *block.Bucket, cuts *block.Cuts) {
 	e := d.ends[d.c]
 	k := sp.Search(e + 1) // the first point of the next column; 0 < k < Len
-	n := sp.Len()
 	at := func(i int) stepPoint { return stepPoint{sp.Step(i), sp.Values[i]} }
-	bMin, bMax := stepPoint{b.MinAt, b.Min}, stepPoint{b.MaxAt, b.Max}
+	left, right := at(k-1), at(k)
+	lMin, lMax, rMin, rMax := left, left, right, right
 	minLeft, maxLeft := b.MinAt <= e, b.MaxAt <= e
-	var lMin, lMax, rMin, rMax stepPoint
-	switch {
-	case minLeft && maxLeft:
-		lMin, lMax = bMin, bMax
-		i, j := cuts.Suffix(sp.Values, k)
-		rMin, rMax = at(i), at(j)
-	case !minLeft && !maxLeft:
-		i, j := cuts.Prefix(sp.Values, k)
-		lMin, lMax = at(i), at(j)
-		rMin, rMax = bMin, bMax
-	case minLeft:
-		lMin, rMax = bMin, bMax
-		_, j := cuts.Prefix(sp.Values, k)
-		i, _ := cuts.Suffix(sp.Values, k)
-		lMax, rMin = at(j), at(i)
-	default:
-		lMax, rMin = bMax, bMin
-		i, _ := cuts.Prefix(sp.Values, k)
-		_, j := cuts.Suffix(sp.Values, k)
-		lMin, rMax = at(i), at(j)
+	if minLeft {
+		lMin = stepPoint{b.MinAt, b.Min}
+	} else {
+		rMin = stepPoint{b.MinAt, b.Min}
 	}
-	d.decoded += 2 * block.CutGroup
-	d.count += n
-	d.acc.add(stepPoint{b.FirstStep, b.First}, lMin, lMax, at(k-1))
-	d.seek(sp.Step(k))
-	d.acc.add(at(k), rMin, rMax, stepPoint{b.LastStep, b.Last})
+	if maxLeft {
+		lMax = stepPoint{b.MaxAt, b.Max}
+	} else {
+		rMax = stepPoint{b.MaxAt, b.Max}
+	}
+
+	a := &d.acc
+	nextIn := next != nil && next.Finite > 0 && next.MinStep >= d.lo &&
+		next.MaxStep <= d.ends[d.c+1]
+	needLMin := !minLeft && (a.n == 0 || a.lo.y > b.Min)
+	needLMax := !maxLeft && (a.n == 0 || a.hi.y < b.Max)
+	needRMin := minLeft && (!nextIn || next.Min >= b.Min)
+	needRMax := maxLeft && (!nextIn || next.Max <= b.Max)
+	if needLMin || needLMax {
+		i, j := cuts.Prefix(sp.Values, k)
+		if needLMin {
+			lMin = at(i)
+		}
+		if needLMax {
+			lMax = at(j)
+		}
+		d.decoded += block.CutGroup
+	}
+	if needRMin || needRMax {
+		i, j := cuts.Suffix(sp.Values, k)
+		if needRMin {
+			rMin = at(i)
+		}
+		if needRMax {
+			rMax = at(j)
+		}
+		d.decoded += block.CutGroup
+	}
+
+	d.count += sp.Len()
+	a.add(stepPoint{b.FirstStep, b.First}, lMin, lMax, left)
+	d.seek(right.step)
+	a.add(right, rMin, rMax, stepPoint{b.LastStep, b.Last})
 }
 
 // minMax returns the positions of the first smallest and the first largest
