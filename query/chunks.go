@@ -160,11 +160,7 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 					return fmt.Errorf("read chunk: %w", err)
 				}
 			}
-			var next *block.Bucket
-			if i+1 < len(pyr) {
-				next = &pyr[i+1]
-			}
-			d.split(sp, b, next, &cuts[i])
+			d.split(sp, b, d.ahead(pyr[i+1:]), &cuts[i])
 		} else {
 			d.points(sp, b.Finite == b.Count)
 		}
@@ -188,7 +184,8 @@ func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
 // smallest is a lookup in the Cuts and a scan of fewer than block.CutGroup
 // values; the same holds for the largest. The first point of the left side
 // and the last of the right are the bucket's, and the points on both sides
-// of the cut are read. next is the bucket after b in its chunk, or nil.
+// of the cut are read. next are the extremes of the buckets after b that
+// the next column holds whole (see ahead).
 //
 // The lookup reads a value anywhere in the bucket, most of a split's cost
 // once the block is out of the processor's caches, and is often needless:
@@ -196,9 +193,9 @@ func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
 // holds a value that beats the bucket's elsewhere, the side's smallest is
 // not the column's, and the point beside the cut stands in for it. Left of
 // the cut that value is what the column holds so far (which also wins a
-// tie, being earlier); right of it, the next bucket's smallest when that
-// bucket lies in the same column and is strictly smaller.
-func (d *stepDrawer) split(sp engine.Span, b, next *block.Bucket, cuts *block.Cuts) {
+// tie, being earlier); right of it, the smallest of the buckets that
+// follow in the same column, when strictly smaller.
+func (d *stepDrawer) split(sp engine.Span, b *block.Bucket, next extremes, cuts *block.Cuts) {
 	e := d.ends[d.c]
 	k := sp.Search(e + 1) // the first point of the next column; 0 < k < Len
 	at := func(i int) stepPoint { return stepPoint{sp.Step(i), sp.Values[i]} }
@@ -217,12 +214,10 @@ func (d *stepDrawer) split(sp engine.Span, b, next *block.Bucket, cuts *block.Cu
 	}
 
 	a := &d.acc
-	nextIn := next != nil && next.Finite > 0 && next.MinStep >= d.lo &&
-		next.MaxStep <= d.ends[d.c+1]
 	needLMin := !minLeft && (a.n == 0 || a.lo.y > b.Min)
 	needLMax := !maxLeft && (a.n == 0 || a.hi.y < b.Max)
-	needRMin := minLeft && (!nextIn || next.Min >= b.Min)
-	needRMax := maxLeft && (!nextIn || next.Max <= b.Max)
+	needRMin := minLeft && next.lo >= b.Min
+	needRMax := maxLeft && next.hi <= b.Max
 	if needLMin || needLMax {
 		i, j := cuts.Prefix(sp.Values, k)
 		if needLMin {
@@ -248,6 +243,32 @@ func (d *stepDrawer) split(sp engine.Span, b, next *block.Bucket, cuts *block.Cu
 	a.add(stepPoint{b.FirstStep, b.First}, lMin, lMax, left)
 	d.seek(right.step)
 	a.add(right, rMin, rMax, stepPoint{b.LastStep, b.Last})
+}
+
+// extremes are the smallest and largest finite values of some buckets;
+// +Inf and -Inf when they hold none.
+type extremes struct{ lo, hi float64 }
+
+// aheadBuckets is the most buckets ahead reads: each more spares a split's
+// lookup less often, and the first few cost little, the walk reading them
+// next anyway.
+const aheadBuckets = 4
+
+// ahead returns the extremes of the first buckets of pyr, up to
+// aheadBuckets, that lie whole in the column after the current one.
+func (d *stepDrawer) ahead(pyr []block.Bucket) extremes {
+	x := extremes{math.Inf(1), math.Inf(-1)}
+	end := d.ends[d.c+1]
+	for i := range min(len(pyr), aheadBuckets) {
+		b := &pyr[i]
+		if b.MaxStep > end {
+			break
+		}
+		if b.Finite > 0 {
+			x.lo, x.hi = min(x.lo, b.Min), max(x.hi, b.Max)
+		}
+	}
+	return x
 }
 
 // minMax returns the positions of the first smallest and the first largest
