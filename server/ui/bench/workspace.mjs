@@ -83,8 +83,13 @@ try {
 
   const zooms = [];
   for (let i = 0; i < 5; i++) {
+    // The click above redraws every chart without the hidden run, and a
+    // chart being rebuilt has no plot area for a moment: wait until no
+    // query is pending and the plot area has a box.
+    await waitFor(() => page.evaluate(() => window.__sextant?.pending === 0), 10000, "redraw");
     const over = page.locator('[data-testid="panel-auto:s0/metric_0"] .u-over');
-    const b = await over.boundingBox();
+    let b = null;
+    await waitFor(async () => (b = await over.boundingBox()) !== null, 10000, "plot area");
     const before = await page.evaluate(() => window.__sextant?.zooms.length ?? 0);
     await page.mouse.move(b.x + b.width * (0.1 + i * 0.05), b.y + b.height / 2);
     await page.mouse.down();
