@@ -57,7 +57,8 @@ bench: build
 	cd $(UI_DIR) && SEXTANT_BIN=$(CURDIR)/$(BIN) npm run bench
 
 # bench-full runs the chart phase at the size of the targets: 100 runs of
-# a million points each (about 15 minutes on this 2-core machine).
+# a million points each (2 minutes on an idle 2-core machine, 15 on a busy
+# one).
 bench-full: build
 	cd bench && $(GO) run ./cmd/sextant-bench -phases chart -runs 100 -points 1000000 \
 	  -queries 100 -query-budget 60s -out bench-results-full.md
