@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 
@@ -57,7 +58,7 @@ func checkSeriesRecord(t *testing.T, rec arrow.RecordBatch, s Series) {
 	if int(rec.NumRows()) != n {
 		t.Fatalf("%s/%s: %d rows, want %d", s.Run, s.Key, rec.NumRows(), n)
 	}
-	runs, keys := rec.Column(0).(*array.String), rec.Column(1).(*array.String)
+	runs, keys := dictStrings(t, rec.Column(0)), dictStrings(t, rec.Column(1))
 	xs, ys := rec.Column(2).(*array.Float64), rec.Column(3).(*array.Float64)
 	steps := rec.Column(4).(*array.Int64)
 	for j := range n {
@@ -65,11 +66,11 @@ func checkSeriesRecord(t *testing.T, rec arrow.RecordBatch, s Series) {
 		if s.Steps != nil {
 			step = s.Steps[j]
 		}
-		if runs.Value(j) != s.Run || keys.Value(j) != s.Key || steps.Value(j) != step ||
+		if runs[j] != s.Run || keys[j] != s.Key || steps.Value(j) != step ||
 			math.Float64bits(xs.Value(j)) != math.Float64bits(s.X[j]) ||
 			math.Float64bits(ys.Value(j)) != math.Float64bits(s.Y[j]) {
 			t.Errorf("%s/%s row %d = (%q, %q, %v, %v, %d), want (%q, %q, %v, %v, %d)",
-				s.Run, s.Key, j, runs.Value(j), keys.Value(j), xs.Value(j), ys.Value(j),
+				s.Run, s.Key, j, runs[j], keys[j], xs.Value(j), ys.Value(j),
 				steps.Value(j), s.Run, s.Key, s.X[j], s.Y[j], step)
 		}
 		if s.Smoothed != nil {
@@ -78,5 +79,56 @@ func checkSeriesRecord(t *testing.T, rec arrow.RecordBatch, s Series) {
 					s.Smoothed[j])
 			}
 		}
+	}
+}
+
+// dictStrings returns the values of a dictionary-encoded utf8 column.
+func dictStrings(t *testing.T, col arrow.Array) []string {
+	t.Helper()
+	d, ok := col.(*array.Dictionary)
+	if !ok {
+		t.Fatalf("column of type %s, want a dictionary", col.DataType())
+	}
+	dict := d.Dictionary().(*array.String)
+	out := make([]string, d.Len())
+	for j := range out {
+		out[j] = dict.Value(d.GetValueIndex(j))
+	}
+	return out
+}
+
+// TestWriteArrowSendsDictionariesOnce checks that run ids and keys cost
+// the stream their dictionary and four bytes a row, not their length on
+// every row: 100 series of 1,000 points with 24-byte run ids.
+func TestWriteArrowSendsDictionariesOnce(t *testing.T) {
+	res := ChartResult{Series: make([]Series, 100)}
+	for i := range res.Series {
+		s := Series{Run: fmt.Sprintf("run-with-a-long-id-%05d", i), Key: "train/loss",
+			X: make([]float64, 1000), Y: make([]float64, 1000)}
+		for j := range s.X {
+			s.X[j], s.Y[j] = float64(j), float64(i*j)
+		}
+		res.Series[i] = s
+	}
+	var buf bytes.Buffer
+	if err := res.WriteArrow(&buf); err != nil {
+		t.Fatalf("WriteArrow: %v", err)
+	}
+	// Per row: two int32 indices, x, y and step; per batch and for the
+	// schema and dictionaries, a few kilobytes at most.
+	rows := 100 * 1000
+	if limit := rows*(4+4+8+8+8) + 100*1024; buf.Len() > limit {
+		t.Errorf("stream of %d bytes, want at most %d", buf.Len(), limit)
+	}
+	rd, err := ipc.NewReader(&buf)
+	if err != nil {
+		t.Fatalf("ipc.NewReader: %v", err)
+	}
+	defer rd.Release()
+	for i := 0; rd.Next(); i++ {
+		checkSeriesRecord(t, rd.RecordBatch(), res.Series[i])
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatalf("read: %v", err)
 	}
 }

@@ -3,8 +3,10 @@ versions: every value must be the one logged, NaN and infinities included,
 and nulls exactly where a key has no point."""
 
 import io
+import json
 import math
 import random
+import urllib.request
 
 import pytest
 
@@ -118,3 +120,37 @@ def test_runs_table(logged):
     assert df.loc[0, "id"] == run_id
     assert df.loc[0, "summary.val/acc"] == runs[0]["summary"]["val/acc"]["last"]
     assert any(p.get("name") == project for p in api.projects())
+
+
+def post_chart(server, project, request, accept):
+    """POSTs a chart query with the admin key; returns the body bytes."""
+    req = urllib.request.Request(
+        f"{server.url}/api/v1/projects/{quote(project)}/charts",
+        data=json.dumps(request).encode(), method="POST",
+        headers={"Authorization": "Bearer " + server.key, "Accept": accept,
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.read()
+
+
+def test_chart_as_arrow(server, logged):
+    """A chart answer read by pyarrow and pandas holds, series by series,
+    the points of the same answer as JSON, run and key as categories."""
+    pd = pytest.importorskip("pandas")
+    project, run_id, _ = logged
+    request = {"runs": [run_id], "keys": ["train/loss", "val/acc", "spiky"], "width": 200}
+    answer = json.loads(post_chart(server, project, request, "application/json"))
+    table = ipc.open_stream(io.BytesIO(post_chart(server, project, request, ARROW))).read_all()
+
+    assert table.schema.field("run").type == pa.dictionary(pa.int32(), pa.string())
+    assert table.schema.field("key").type == pa.dictionary(pa.int32(), pa.string())
+    assert table.schema.field("y").type == pa.float64()
+    df = table.to_pandas()
+    assert isinstance(df["run"].dtype, pd.CategoricalDtype)
+    assert len(answer["series"]) == 3
+    for series in answer["series"]:
+        rows = df[(df["run"] == series["run"]) & (df["key"] == series["key"])]
+        assert rows["x"].tolist() == series["x"], series["key"]
+        assert rows["y"].tolist() == series["y"], series["key"]
+        assert rows["step"].tolist() == [int(x) for x in series["x"]]
+    assert len(df) == sum(len(s["x"]) for s in answer["series"])
