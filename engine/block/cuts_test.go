@@ -61,3 +61,19 @@ func TestCuts(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendCuts builds the Cuts of a full block of noisy values, the
+// work a chart does for each block the first time it splits one of its
+// buckets after a restart.
+func BenchmarkAppendCuts(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	v := make([]float64, MaxPoints)
+	for i := range v {
+		v[i] = float64(float32(r.NormFloat64()))
+	}
+	dst := make([]Cuts, 0, len(v)/PyramidSpan)
+	b.SetBytes(int64(8 * len(v)))
+	for b.Loop() {
+		dst = AppendCuts(dst[:0], v)
+	}
+}
