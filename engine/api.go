@@ -215,8 +215,10 @@ func (c *Chunk) Span(i, j int) (Span, error) {
 }
 
 // Cuts returns the Cuts of the chunk's buckets, one per bucket of Pyramid,
-// shared with the block cache (they must not be written). A bucket's Cuts
-// say something only when its values are all finite.
+// shared with the block cache (they must not be written), or nil when the
+// cache has not built them yet: it builds a block's table the second time
+// one is asked for, the first time the caller scans. A bucket's Cuts say
+// something only when its values are all finite.
 func (c *Chunk) Cuts() ([]block.Cuts, error) {
 	if err := c.ensure(); err != nil {
 		return nil, err

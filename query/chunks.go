@@ -117,8 +117,11 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 	if len(pyr) > 0 && pyr[0].MaxStep < d.lo {
 		i = sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
 	}
-	end := d.ends[d.c]    // the last step of the current column
-	var cuts []block.Cuts // the chunk's, once a bucket is split
+	end := d.ends[d.c] // the last step of the current column
+	// The chunk's Cuts, asked for once a bucket is split; asked is set
+	// then, since the cache answers nil the first time a block is asked.
+	var cuts []block.Cuts
+	asked := false
 	for ; i < len(pyr); i++ {
 		b := &pyr[i]
 		if b.MinStep > d.hi {
@@ -155,12 +158,17 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 			return fmt.Errorf("read chunk: %w", err)
 		}
 		if d.cutOnce(b) {
-			if cuts == nil {
+			if !asked {
 				if cuts, err = ch.Cuts(); err != nil {
 					return fmt.Errorf("read chunk: %w", err)
 				}
+				asked = true
 			}
-			d.split(sp, b, d.ahead(pyr[i+1:]), &cuts[i])
+			var bc *block.Cuts // nil: split scans
+			if cuts != nil {
+				bc = &cuts[i]
+			}
+			d.split(sp, b, d.ahead(pyr[i+1:]), bc)
 		} else {
 			d.points(sp, b.Finite == b.Count)
 		}
@@ -186,6 +194,10 @@ func (d *stepDrawer) cutOnce(b *block.Bucket) bool {
 // and the last of the right are the bucket's, and the points on both sides
 // of the cut are read. next are the extremes of the buckets after b that
 // the next column holds whole (see ahead).
+//
+// cuts is nil when the block cache has not built the block's table yet
+// (see engine.Chunk.Cuts); the side is then scanned, up to
+// block.PyramidSpan values.
 //
 // The lookup reads a value anywhere in the bucket, most of a split's cost
 // once the block is out of the processor's caches, and is often needless:
@@ -219,24 +231,24 @@ func (d *stepDrawer) split(sp engine.Span, b *block.Bucket, next extremes, cuts 
 	needRMin := minLeft && next.lo >= b.Min
 	needRMax := maxLeft && next.hi <= b.Max
 	if needLMin || needLMax {
-		i, j := cuts.Prefix(sp.Values, k)
+		i, j := prefixExtremes(cuts, sp.Values, k)
 		if needLMin {
 			lMin = at(i)
 		}
 		if needLMax {
 			lMax = at(j)
 		}
-		d.decoded += block.CutGroup
+		d.decoded += visited(cuts, k)
 	}
 	if needRMin || needRMax {
-		i, j := cuts.Suffix(sp.Values, k)
+		i, j := suffixExtremes(cuts, sp.Values, k)
 		if needRMin {
 			rMin = at(i)
 		}
 		if needRMax {
 			rMax = at(j)
 		}
-		d.decoded += block.CutGroup
+		d.decoded += visited(cuts, sp.Len()-k)
 	}
 
 	d.count += sp.Len()
@@ -269,6 +281,34 @@ func (d *stepDrawer) ahead(pyr []block.Bucket) extremes {
 		}
 	}
 	return x
+}
+
+// visited is how many values a side of n values costs a split: fewer
+// than block.CutGroup with Cuts, all of them without.
+func visited(cuts *block.Cuts, n int) int {
+	if cuts == nil {
+		return n
+	}
+	return block.CutGroup
+}
+
+// prefixExtremes returns the positions of the first smallest and largest
+// of vals[:k], by cuts or, when it is nil, by a scan.
+func prefixExtremes(cuts *block.Cuts, vals []float64, k int) (int, int) {
+	if cuts != nil {
+		return cuts.Prefix(vals, k)
+	}
+	return minMax(vals[:k])
+}
+
+// suffixExtremes returns the positions of the first smallest and largest
+// of vals[k:], by cuts or, when it is nil, by a scan.
+func suffixExtremes(cuts *block.Cuts, vals []float64, k int) (int, int) {
+	if cuts != nil {
+		return cuts.Suffix(vals, k)
+	}
+	i, j := minMax(vals[k:])
+	return k + i, k + j
 }
 
 // minMax returns the positions of the first smallest and the first largest

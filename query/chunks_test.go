@@ -120,6 +120,9 @@ func TestStepDrawerEveryCut(t *testing.T) {
 	for _, kind := range kinds {
 		for _, uneven := range []bool{false, true} {
 			pts := cutSeries(r, 2*8192+100, kind, uneven)
+			// The first drawing over these chunks scans the buckets it
+			// splits (a block's Cuts are built the second time they are
+			// asked for), the later ones look them up: both are checked.
 			chunks := blockChunks(pts, 8192)
 			for p := 1; p < block.PyramidSpan; p++ {
 				// Columns of 64 steps whose edges fall p steps into each
