@@ -267,6 +267,39 @@ describe("workspace", () => {
     );
   });
 
+  test("a fixed x range is set in the panel editor, stored and asked of the server", async () => {
+    const stored = (pred, what) =>
+      waitFor(
+        async () => {
+          const w = await me();
+          const found = w.spec.sections
+            .flatMap((s) => s.panels)
+            .find((x) => x.id === "auto:train/loss");
+          return found && pred(found) && found;
+        },
+        5000,
+        what,
+      );
+    await page.getByLabel("Edit train/loss").click();
+    await page.getByLabel("X from").fill("50");
+    await page.getByRole("alert").filter({ hasText: "both ends" }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Save panel" }).isDisabled(), true);
+    await page.getByLabel("X to").fill("150");
+    const asked = page.waitForRequest(
+      (r) => r.url().endsWith("/charts") && r.postDataJSON()?.x_min === 50,
+    );
+    await page.getByRole("button", { name: "Save panel" }).click();
+    assert.equal((await asked).postDataJSON().x_max, 150, "the chart asks for the range");
+    const p = await stored((x) => x.x_min === 50, "range stored");
+    assert.equal(p.x_max, 150);
+
+    await page.getByLabel("Edit train/loss").click();
+    await page.getByLabel("X from").fill("");
+    await page.getByLabel("X to").fill("");
+    await page.getByRole("button", { name: "Save panel" }).click();
+    await stored((x) => x.x_min === undefined && x.x_max === undefined, "range cleared");
+  });
+
   test("set as default makes the layout the newcomers' one", async () => {
     await page.getByRole("button", { name: "Set as default" }).click();
     await page.getByTestId("toast-info").filter({ hasText: "default" }).waitFor();

@@ -187,6 +187,33 @@ export function PanelEditor(props: {
                   </select>
                 </div>
               ) : null}
+              <div className="row" role="group" aria-label="X range">
+                <label>
+                  X from
+                  <input
+                    aria-label="X from"
+                    type="number"
+                    placeholder="start"
+                    value={p.x_min ?? ""}
+                    onChange={(e) => set({ x_min: numberOrNone(e.target.value) })}
+                  />
+                </label>
+                <label>
+                  to
+                  <input
+                    aria-label="X to"
+                    type="number"
+                    placeholder="end"
+                    value={p.x_max ?? ""}
+                    onChange={(e) => set({ x_max: numberOrNone(e.target.value) })}
+                  />
+                </label>
+              </div>
+              {rangeProblem(p) ? (
+                <p className="error-text" role="alert">
+                  {rangeProblem(p)}
+                </p>
+              ) : null}
               <label className="check">
                 <input
                   type="checkbox"
@@ -262,6 +289,7 @@ export function PanelEditor(props: {
         <button onClick={props.onClose}>Cancel</button>
         <button
           className="primary"
+          disabled={rangeProblem(p) !== undefined}
           onClick={() => {
             props.onSave(cleanPanel(p));
             props.onClose();
@@ -272,4 +300,22 @@ export function PanelEditor(props: {
       </div>
     </Modal>
   );
+}
+
+/** numberOrNone reads a number input: empty (or not a number) is no value. */
+function numberOrNone(text: string): number | undefined {
+  const v = Number(text);
+  return text.trim() === "" || !Number.isFinite(v) ? undefined : v;
+}
+
+/**
+ * rangeProblem says what is wrong with a line panel's fixed x range, which
+ * the chart shows instead of the whole range when both ends are set.
+ */
+function rangeProblem(p: Panel): string | undefined {
+  if ((p.x_min === undefined) !== (p.x_max === undefined))
+    return "Set both ends of the x range, or neither for the whole range.";
+  if (p.x_min !== undefined && p.x_max !== undefined && p.x_min >= p.x_max)
+    return "The x range must end after it starts.";
+  return undefined;
 }

@@ -48,6 +48,15 @@ export function LinePlot(props: LinePlotProps) {
       ? { min: panel.x_min, max: panel.x_max }
       : undefined,
   );
+  // A range set in the panel editor replaces whatever the plot was zoomed
+  // to; clearing it shows the whole range again.
+  useEffect(() => {
+    setZoom(
+      panel.x_min !== undefined && panel.x_max !== undefined
+        ? { min: panel.x_min, max: panel.x_max }
+        : undefined,
+    );
+  }, [panel.x_min, panel.x_max]);
   const plotWidth = Math.max(1, width - 56);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
   const { data, error, loading } = useChartData(
