@@ -151,7 +151,8 @@ func (s *Server) projectReportCharts(c *gin.Context) error {
 }
 
 // putReport replaces a report's title, mode and blocks. A static report
-// is frozen anew: its snapshot is the data as of its last save.
+// is frozen anew: its snapshot is the data as of its last save. A body
+// with updated is refused (409) when the report was saved since.
 func (s *Server) putReport(c *gin.Context) error {
 	p, err := s.projectForWrite(c)
 	if err != nil {
@@ -166,7 +167,7 @@ func (s *Server) putReport(c *gin.Context) error {
 	}
 	r, err = s.workspaces().UpdateReport(p.Name, c.Param("id"), s.user(c).Name, r)
 	if err != nil {
-		return err
+		return workspaceError(err)
 	}
 	c.JSON(http.StatusOK, r)
 	return nil

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,8 +11,9 @@ import (
 )
 
 // registerViews adds the saved views of a project: named layouts that its
-// readers see and its writers create, change and delete. Views carry no
-// revision; the last change wins.
+// readers see and its writers create, change and delete. A change that
+// names the version it was made from (its updated time) is refused when
+// another came after it; one that names none wins over any.
 func (s *Server) registerViews(g *gin.RouterGroup) {
 	v := g.Group("/projects/:project/views")
 	v.GET("", s.handle(s.listViews))
@@ -25,6 +27,9 @@ func (s *Server) registerViews(g *gin.RouterGroup) {
 type viewRequest struct {
 	Name *string         `json:"name"`
 	Spec json.RawMessage `json:"spec"`
+	// Updated, on PUT, is the updated time of the view the change was made
+	// from; a view saved since answers 409. Left out, nothing is checked.
+	Updated *time.Time `json:"updated"`
 }
 
 func (s *Server) listViews(c *gin.Context) error {
@@ -80,7 +85,7 @@ func (s *Server) getView(c *gin.Context) error {
 }
 
 // putView changes a view's name, spec or both; a field left out keeps its
-// value.
+// value. With updated, it is refused when the view was saved since.
 func (s *Server) putView(c *gin.Context) error {
 	p, err := s.projectForWrite(c)
 	if err != nil {
@@ -104,9 +109,13 @@ func (s *Server) putView(c *gin.Context) error {
 			return err
 		}
 	}
-	v, err := s.workspaces().UpdateView(p.Name, old.ID, s.user(c).Name, name, spec)
+	var since time.Time
+	if req.Updated != nil {
+		since = *req.Updated
+	}
+	v, err := s.workspaces().UpdateView(p.Name, old.ID, s.user(c).Name, name, spec, since)
 	if err != nil {
-		return err
+		return workspaceError(err)
 	}
 	c.JSON(http.StatusOK, v)
 	return nil

@@ -84,3 +84,52 @@ func TestViewsRefuse(t *testing.T) {
 		})
 	}
 }
+
+// TestSavedSinceIsRefused checks that a change to a view or a report made
+// from a version that another save has replaced answers 409, says so and
+// changes nothing, while a change made from the current version, or naming
+// none, is saved.
+func TestSavedSinceIsRefused(t *testing.T) {
+	e := newWSEnv(t)
+	spec := e.me("ana").Spec
+
+	var v, got workspace.View
+	e.want(http.StatusCreated, "bob", "POST", viewsPath,
+		map[string]any{"name": "losses", "spec": spec}, &v)
+	path := viewsPath + "/" + v.ID
+	e.want(http.StatusOK, "ana", "PUT", path,
+		map[string]any{"name": "ana's", "updated": v.Updated}, nil)
+	code, body := e.do("bob", "PUT", path, map[string]any{"name": "bob's", "updated": v.Updated})
+	if code != http.StatusConflict || !strings.Contains(string(body), "ana saved it") {
+		t.Errorf("PUT view from an older version = %d %s, want 409 naming ana's save",
+			code, body)
+	}
+	e.want(http.StatusOK, "bob", "GET", path, nil, &got)
+	if got.Name != "ana's" {
+		t.Errorf("view after the refused PUT is named %q, want ana's", got.Name)
+	}
+	e.want(http.StatusOK, "bob", "PUT", path,
+		map[string]any{"name": "bob's", "updated": got.Updated}, &got)
+	e.want(http.StatusOK, "ana", "PUT", path, map[string]any{"name": "no check"}, nil)
+
+	r := e.createReport("bob", "mnist", reportBody("dynamic", []string{"r1"}, "train/loss"))
+	path = reportsPath + "/" + r.ID
+	edit := reportBody("dynamic", []string{"r1"}, "train/loss")
+	edit["title"], edit["updated"] = "ana's", r.Updated
+	e.want(http.StatusOK, "ana", "PUT", path, edit, nil)
+	edit["title"] = "bob's"
+	code, body = e.do("bob", "PUT", path, edit)
+	if code != http.StatusConflict || !strings.Contains(string(body), "ana saved it") {
+		t.Errorf("PUT report from an older version = %d %s, want 409 naming ana's save",
+			code, body)
+	}
+	var rep workspace.Report
+	e.want(http.StatusOK, "bob", "GET", path, nil, &rep)
+	if rep.Title != "ana's" {
+		t.Errorf("report after the refused PUT is titled %q, want ana's", rep.Title)
+	}
+	edit["updated"] = rep.Updated
+	e.want(http.StatusOK, "bob", "PUT", path, edit, nil)
+	delete(edit, "updated")
+	e.want(http.StatusOK, "ana", "PUT", path, edit, nil)
+}

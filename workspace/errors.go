@@ -26,4 +26,7 @@ var (
 	ErrNothingToUndo = fmt.Errorf("nothing to undo: %w", ErrConflict)
 	// ErrNothingToRedo: no undone revision follows the current one.
 	ErrNothingToRedo = fmt.Errorf("nothing to redo: %w", ErrConflict)
+	// ErrSavedSince: a change to a view or report named the version it
+	// was made from (its updated time), and another save came after it.
+	ErrSavedSince = fmt.Errorf("saved since: %w", ErrConflict)
 )

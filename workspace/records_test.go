@@ -30,13 +30,23 @@ func TestViews(t *testing.T) {
 	if err != nil || len(views) != 2 || views[0].ID != b.ID || views[1].ID != a.ID {
 		t.Fatalf("Views(p) = %d views, %v; want [all, zoomed]", len(views), err)
 	}
-	up, err := st.UpdateView("p", a.ID, "bob", "renamed", specWith("z2"))
+	up, err := st.UpdateView("p", a.ID, "bob", "renamed", specWith("z2"), time.Time{})
 	if err != nil || up.Name != "renamed" || up.UpdatedBy != "bob" || up.CreatedBy != "ana" {
 		t.Errorf("UpdateView = %+v, %v", up, err)
 	}
-	if _, err := st.UpdateView("p", a.ID, "bob", "", specWith("z")); !errors.Is(err, ErrInvalid) ||
-		!strings.Contains(err.Error(), "name") {
+	_, err = st.UpdateView("p", a.ID, "bob", "", specWith("z"), time.Time{})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "name") {
 		t.Errorf("UpdateView(empty name) = %v, want ErrInvalid naming name", err)
+	}
+	_, err = st.UpdateView("p", a.ID, "carl", "stale", specWith("z"), a.Updated)
+	if !errors.Is(err, ErrSavedSince) || !errors.Is(err, ErrConflict) {
+		t.Errorf("UpdateView(from the version before bob's) = %v, want ErrSavedSince", err)
+	}
+	if v, _ := st.View("p", a.ID); v.Name != "renamed" {
+		t.Errorf("view after the refused update is named %q, want renamed", v.Name)
+	}
+	if _, err := st.UpdateView("p", a.ID, "carl", "fresh", specWith("z"), up.Updated); err != nil {
+		t.Errorf("UpdateView(from the current version) = %v", err)
 	}
 	if _, err := st.View("q", a.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("View(other project) = %v, want ErrNotFound", err)

@@ -64,11 +64,17 @@ func (s *Store) Reports(project string) ([]Report, error) {
 }
 
 // UpdateReport replaces the title, mode and blocks of a report with those
-// of r, checked and frozen by the caller, by user.
+// of r, checked and frozen by the caller, by user. r.Updated, when not
+// zero, is the Updated of the report the change was made from: if the
+// report was saved after it, nothing is written and the error wraps
+// ErrSavedSince.
 func (s *Store) UpdateReport(project, id, user string, r Report) (Report, error) {
 	var old Report
 	err := s.db.Update(func(txn *badger.Txn) error {
 		if err := getRecord(txn, reportKey(project, id), &old); err != nil {
+			return err
+		}
+		if err := checkSince(r.Updated, old.Updated, old.UpdatedBy); err != nil {
 			return err
 		}
 		r.ID, r.CreatedBy, r.Created = old.ID, old.CreatedBy, old.Created

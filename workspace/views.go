@@ -90,11 +90,19 @@ func (s *Store) Views(project string) ([]View, error) {
 	return views, nil
 }
 
-// UpdateView replaces the name and spec of a view, by user.
-func (s *Store) UpdateView(project, id, user, name string, spec Spec) (View, error) {
+// UpdateView replaces the name and spec of a view, by user. since, when
+// not zero, is the Updated of the view the change was made from: if the
+// view was saved after it, nothing is written and the error wraps
+// ErrSavedSince, so that two members editing one view do not silently
+// overwrite each other.
+func (s *Store) UpdateView(project, id, user, name string, spec Spec,
+	since time.Time) (View, error) {
 	var v View
 	err := s.db.Update(func(txn *badger.Txn) error {
 		if err := getRecord(txn, viewKey(project, id), &v); err != nil {
+			return err
+		}
+		if err := checkSince(since, v.Updated, v.UpdatedBy); err != nil {
 			return err
 		}
 		v.Name, v.Spec, v.UpdatedBy, v.Updated = name, spec, user, s.now().UTC()
@@ -133,4 +141,16 @@ func countKeys(txn *badger.Txn, prefix []byte) int {
 		n++
 	}
 	return n
+}
+
+// checkSince refuses a change made from the version of a view or report
+// saved at since when the stored one, saved at updated by by, is another.
+// A zero since asks for no check.
+func checkSince(since, updated time.Time, by string) error {
+	if since.IsZero() || since.Equal(updated) {
+		return nil
+	}
+	return fmt.Errorf("the change was made from the version of %s, and %s saved it at %s: "+
+		"reload it and apply the change again: %w", since.UTC().Format(time.RFC3339Nano), by,
+		updated.Format(time.RFC3339Nano), ErrSavedSince)
 }

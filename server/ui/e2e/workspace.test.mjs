@@ -441,5 +441,26 @@ describe("workspace", () => {
     assert.equal(await anon.locator(".report-title").textContent(), "Sweep results");
     await anon.locator(".panel canvas").first().waitFor();
     await anon.close();
+
+    // Someone saves the report while this editor is open: the save here
+    // is refused in words, and their change is kept.
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByTestId("report-editor").waitFor();
+    const path = `/projects/${project}/reports/${rep.id}`;
+    const before = await api(srv.base, srv.adminKey, "GET", path);
+    const theirs = before.blocks.map((b, i) =>
+      i === 0 ? { type: "text", markdown: "Their text." } : b,
+    );
+    await api(srv.base, srv.adminKey, "PUT", path, {
+      title: before.title,
+      mode: before.mode,
+      blocks: theirs,
+      updated: before.updated,
+    });
+    await page.getByLabel("Text block").first().fill("My text.");
+    await page.getByRole("button", { name: "Save report" }).click();
+    await page.getByTestId("toast-error").filter({ hasText: "saved it" }).waitFor();
+    const after = await api(srv.base, srv.adminKey, "GET", path);
+    assert.equal(after.blocks[0].markdown, "Their text.", "their change is kept");
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { listRuns } from "../api/client";
 import type { Run } from "../api/types";
 import { Header } from "../common/Header";
@@ -29,9 +29,17 @@ export function ReportPage({ project, id, edit }: { project: string; id: string;
       notifyError(err, "Share report");
     }
   };
+  // The version the editor started from: the loaded report's, then each
+  // save's own, so that a save refused because someone else saved first
+  // says so instead of overwriting their change.
+  const since = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    since.current = loaded.value?.updated;
+  }, [loaded.value]);
   const save = async (r: Report) => {
     try {
-      await saveReport(project, id, r);
+      const saved = await saveReport(project, id, r, since.current);
+      since.current = saved.updated;
       notify("Report saved.");
       loaded.reload();
     } catch (err) {

@@ -75,8 +75,18 @@ export function createReport(project: string, r: ReportInput): Promise<Report> {
   return request("POST", reportPath(project), toInput(r));
 }
 
-export function saveReport(project: string, id: string, r: ReportInput): Promise<Report> {
-  return request("PUT", reportPath(project, id), toInput(r));
+/**
+ * saveReport replaces a report. since is the `updated` of the version the
+ * edit started from: the server refuses the save (409) when someone saved
+ * the report after it, rather than losing their change.
+ */
+export function saveReport(
+  project: string,
+  id: string,
+  r: ReportInput,
+  since?: string,
+): Promise<Report> {
+  return request("PUT", reportPath(project, id), { ...toInput(r), updated: since });
 }
 
 export async function deleteReport(project: string, id: string): Promise<void> {
