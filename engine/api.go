@@ -186,6 +186,10 @@ type Chunk struct {
 	Coarse []block.Bucket
 	load   func() (*decodedBlock, error)
 	blk    *decodedBlock // nil until loaded
+	// cuts is the block's answer to this chunk's first Cuts call, which
+	// every later call repeats (nil or the table).
+	cuts      []block.Cuts
+	cutsAsked bool
 }
 
 // Points returns a copy of the chunk's points, which the caller owns.
@@ -217,13 +221,25 @@ func (c *Chunk) Span(i, j int) (Span, error) {
 // Cuts returns the Cuts of the chunk's buckets, one per bucket of Pyramid,
 // shared with the block cache (they must not be written), or nil when the
 // cache has not built them yet: it builds a block's table the second time
-// one is asked for, the first time the caller scans. A bucket's Cuts say
-// something only when its values are all finite.
+// a chunk of it asks (a chunk is one read of the block), and the first
+// reader scans. Every call on one chunk gives the same answer. A bucket's
+// Cuts say something only when its values are all finite.
 func (c *Chunk) Cuts() ([]block.Cuts, error) {
+	if c.cutsAsked {
+		return c.cuts, nil
+	}
 	if err := c.ensure(); err != nil {
 		return nil, err
 	}
-	return c.blk.cutTable(), nil
+	c.cuts, c.cutsAsked = c.blk.cutTable(), true
+	return c.cuts, nil
+}
+
+// Again returns a new chunk over the same block, as the next read of the
+// block gets: it shares the cached points and their Cuts, and asks for
+// the Cuts anew. Tests of readers that meet a block more than once use it.
+func (c *Chunk) Again() *Chunk {
+	return &Chunk{Stats: c.Stats, Pyramid: c.Pyramid, Coarse: c.Coarse, load: c.load, blk: c.blk}
 }
 
 // whole returns the span of every point of the chunk, loading it once.

@@ -118,10 +118,6 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 		i = sort.Search(len(pyr), func(i int) bool { return pyr[i].MaxStep >= d.lo })
 	}
 	end := d.ends[d.c] // the last step of the current column
-	// The chunk's Cuts, asked for once a bucket is split; asked is set
-	// then, since the cache answers nil the first time a block is asked.
-	var cuts []block.Cuts
-	asked := false
 	for ; i < len(pyr); i++ {
 		b := &pyr[i]
 		if b.MinStep > d.hi {
@@ -158,11 +154,9 @@ func (d *stepDrawer) buckets(ch *engine.Chunk) error {
 			return fmt.Errorf("read chunk: %w", err)
 		}
 		if d.cutOnce(b) {
-			if !asked {
-				if cuts, err = ch.Cuts(); err != nil {
-					return fmt.Errorf("read chunk: %w", err)
-				}
-				asked = true
+			cuts, err := ch.Cuts()
+			if err != nil {
+				return fmt.Errorf("read chunk: %w", err)
 			}
 			var bc *block.Cuts // nil: split scans
 			if cuts != nil {

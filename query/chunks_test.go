@@ -196,7 +196,8 @@ func checkDrawer(t *testing.T, name string, g grid, pts engine.Points,
 	rec := &recorder{}
 	d := newStepDrawer(g, nil, rec)
 	for _, ch := range chunks {
-		if err := d.chunk(ch); err != nil {
+		// Each drawing reads the blocks anew, as each query does.
+		if err := d.chunk(ch.Again()); err != nil {
 			t.Fatalf("%s: chunk: %v", name, err)
 		}
 	}
