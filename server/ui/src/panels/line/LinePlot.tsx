@@ -43,19 +43,11 @@ export function LinePlot(props: LinePlotProps) {
   const box = useRef<HTMLDivElement>(null);
   const inView = useInView(box);
   const width = useWidth(box);
-  const [zoom, setZoom] = useState<Range | undefined>(
-    panel.x_min !== undefined && panel.x_max !== undefined
-      ? { min: panel.x_min, max: panel.x_max }
-      : undefined,
-  );
+  const [zoom, setZoom] = useState<Range | undefined>(fixedRange(panel));
   // A range set in the panel editor replaces whatever the plot was zoomed
   // to; clearing it shows the whole range again.
   useEffect(() => {
-    setZoom(
-      panel.x_min !== undefined && panel.x_max !== undefined
-        ? { min: panel.x_min, max: panel.x_max }
-        : undefined,
-    );
+    setZoom(fixedRange({ x_min: panel.x_min, x_max: panel.x_max }));
   }, [panel.x_min, panel.x_max]);
   const plotWidth = Math.max(1, width - 56);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
@@ -326,4 +318,11 @@ function tooltip(u: uPlot, plot: Plot, time: boolean) {
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** fixedRange is the x range a panel's spec fixes, when both ends are set. */
+function fixedRange(p: Pick<Panel, "x_min" | "x_max">): Range | undefined {
+  return p.x_min !== undefined && p.x_max !== undefined
+    ? { min: p.x_min, max: p.x_max }
+    : undefined;
 }
