@@ -54,7 +54,7 @@ const jsonBytesPerPoint = 28
 // appendSeriesJSON appends the series' objects, comma-separated. A big
 // answer is encoded in parts on up to workers goroutines, cut where the
 // points are shared evenly, and the parts are joined in order: formatting
-// the floats is most of the cost of an answer (about 50 ns a value, 10 MB
+// the floats is most of the cost of an answer (about 30 ns a value, 10 MB
 // for 100 runs at width 1000), and each series formats independently.
 func appendSeriesJSON(dst []byte, ss []Series, workers int) []byte {
 	points := 0
@@ -173,6 +173,8 @@ func appendFloats(dst []byte, vs []float64) []byte {
 
 // appendFloat appends v as a JSON number, or as a string when it is not
 // finite. Integers take a shortcut, except -0, whose sign must survive.
+// Other numbers are written as strconv's shortest 'g' form, byte for
+// byte, by appendShortest in about half of strconv's time.
 func appendFloat(dst []byte, v float64) []byte {
 	switch {
 	case math.IsNaN(v):
@@ -184,7 +186,7 @@ func appendFloat(dst []byte, v float64) []byte {
 	case v == math.Trunc(v) && math.Abs(v) < 1e15 && !math.Signbit(v):
 		return strconv.AppendInt(dst, int64(v), 10)
 	}
-	return strconv.AppendFloat(dst, v, 'g', -1, 64)
+	return appendShortest(dst, v)
 }
 
 // appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
