@@ -184,8 +184,13 @@ type Chunk struct {
 	// Only a bucket whose points are all finite (Finite == Count) holds
 	// their First, Last, Min and Max; nil when Pyramid is.
 	Coarse []block.Bucket
-	load   func() (*decodedBlock, error)
-	blk    *decodedBlock // nil until loaded
+	// Extremes and CoarseExtremes are the smallest and largest values of
+	// the buckets of Pyramid and Coarse, one per bucket, apart from the
+	// rest of their summaries (see Extreme); nil when Pyramid is.
+	Extremes, CoarseExtremes []Extreme
+
+	load func() (*decodedBlock, error)
+	blk  *decodedBlock // nil until loaded
 	// cuts is the block's answer to this chunk's first Cuts call, which
 	// every later call repeats (nil or the table).
 	cuts      []block.Cuts
@@ -239,7 +244,8 @@ func (c *Chunk) Cuts() ([]block.Cuts, error) {
 // block gets: it shares the cached points and their Cuts, and asks for
 // the Cuts anew. Tests of readers that meet a block more than once use it.
 func (c *Chunk) Again() *Chunk {
-	return &Chunk{Stats: c.Stats, Pyramid: c.Pyramid, Coarse: c.Coarse, load: c.load, blk: c.blk}
+	return &Chunk{Stats: c.Stats, Pyramid: c.Pyramid, Coarse: c.Coarse, Extremes: c.Extremes,
+		CoarseExtremes: c.CoarseExtremes, load: c.load, blk: c.blk}
 }
 
 // whole returns the span of every point of the chunk, loading it once.
@@ -271,6 +277,8 @@ func (c *Chunk) ensure() error {
 // query tests and the head use it.
 func NewChunk(p Points) *Chunk {
 	stats, pyramid := block.Summarize(p.Steps, p.Values)
-	return &Chunk{Stats: stats, Pyramid: pyramid, Coarse: coarsen(pyramid),
-		blk: &decodedBlock{span: compactSpan(p)}}
+	s := newDecodedSummary(stats, pyramid)
+	c := s.chunk()
+	c.blk = &decodedBlock{span: compactSpan(p)}
+	return c
 }
