@@ -76,6 +76,10 @@ type Options struct {
 	// Badger database, NewBadgerBlockStore). It must hold the same blocks
 	// at every Open of the same Dir.
 	BlockStore BlockStore
+	// SweepAfter is how long after Open the engine deletes the blocks
+	// that crashes left unnamed, once (see DB.SweepOrphans; default
+	// DefaultSweepAfter; negative: never).
+	SweepAfter time.Duration
 }
 
 // Project is a named collection of runs, owned by a user or a team.
