@@ -76,6 +76,10 @@ type Options struct {
 	// Badger database, NewBadgerBlockStore). It must hold the same blocks
 	// at every Open of the same Dir.
 	BlockStore BlockStore
+	// SweepAfter is how long after Open the engine deletes the blocks
+	// that crashes left unnamed, once (see DB.SweepOrphans; default
+	// DefaultSweepAfter; negative: never).
+	SweepAfter time.Duration
 }
 
 // Project is a named collection of runs, owned by a user or a team.
@@ -184,8 +188,13 @@ type Chunk struct {
 	// Only a bucket whose points are all finite (Finite == Count) holds
 	// their First, Last, Min and Max; nil when Pyramid is.
 	Coarse []block.Bucket
-	load   func() (*decodedBlock, error)
-	blk    *decodedBlock // nil until loaded
+	// Extremes and CoarseExtremes are the smallest and largest values of
+	// the buckets of Pyramid and Coarse, one per bucket, apart from the
+	// rest of their summaries (see Extreme); nil when Pyramid is.
+	Extremes, CoarseExtremes []Extreme
+
+	load func() (*decodedBlock, error)
+	blk  *decodedBlock // nil until loaded
 	// cuts is the block's answer to this chunk's first Cuts call, which
 	// every later call repeats (nil or the table).
 	cuts      []block.Cuts
@@ -239,7 +248,8 @@ func (c *Chunk) Cuts() ([]block.Cuts, error) {
 // block gets: it shares the cached points and their Cuts, and asks for
 // the Cuts anew. Tests of readers that meet a block more than once use it.
 func (c *Chunk) Again() *Chunk {
-	return &Chunk{Stats: c.Stats, Pyramid: c.Pyramid, Coarse: c.Coarse, load: c.load, blk: c.blk}
+	return &Chunk{Stats: c.Stats, Pyramid: c.Pyramid, Coarse: c.Coarse, Extremes: c.Extremes,
+		CoarseExtremes: c.CoarseExtremes, load: c.load, blk: c.blk}
 }
 
 // whole returns the span of every point of the chunk, loading it once.
@@ -271,6 +281,8 @@ func (c *Chunk) ensure() error {
 // query tests and the head use it.
 func NewChunk(p Points) *Chunk {
 	stats, pyramid := block.Summarize(p.Steps, p.Values)
-	return &Chunk{Stats: stats, Pyramid: pyramid, Coarse: coarsen(pyramid),
-		blk: &decodedBlock{span: compactSpan(p)}}
+	s := newDecodedSummary(stats, pyramid)
+	c := s.chunk()
+	c.blk = &decodedBlock{span: compactSpan(p)}
+	return c
 }

@@ -72,9 +72,24 @@ func (b *decodedBlock) cutTable() []block.Cuts {
 // decodedSummary is a block's statistics and pyramid as the cache holds
 // them; never written after it is cached.
 type decodedSummary struct {
-	st     block.Stats
-	pyr    []block.Bucket
-	coarse []block.Bucket // coarsen(pyr)
+	st             block.Stats
+	pyr            []block.Bucket
+	coarse         []block.Bucket // coarsen(pyr)
+	ext, coarseExt []Extreme      // extremesOf(pyr), extremesOf(coarse)
+}
+
+// newDecodedSummary returns the summary of a block of statistics st and
+// pyramid pyr, with the levels computed from them.
+func newDecodedSummary(st block.Stats, pyr []block.Bucket) *decodedSummary {
+	coarse := coarsen(pyr)
+	return &decodedSummary{st: st, pyr: pyr, coarse: coarse, ext: extremesOf(pyr),
+		coarseExt: extremesOf(coarse)}
+}
+
+// chunk returns a chunk of the summary, its points not yet reachable.
+func (s *decodedSummary) chunk() *Chunk {
+	return &Chunk{Stats: s.st, Pyramid: s.pyr, Coarse: s.coarse, Extremes: s.ext,
+		CoarseExtremes: s.coarseExt}
 }
 
 // Sizes the cache charges for an entry besides its slices: the entry, its
@@ -226,5 +241,6 @@ func spanBytes(s *Span) int {
 
 // summaryBytes is what the cache charges for a decoded summary.
 func summaryBytes(s *decodedSummary) int {
-	return entryOverhead + int(unsafe.Sizeof(*s)) + bucketBytes*(len(s.pyr)+len(s.coarse))
+	return entryOverhead + int(unsafe.Sizeof(*s)) + bucketBytes*(len(s.pyr)+len(s.coarse)) +
+		extremeBytes*(len(s.ext)+len(s.coarseExt))
 }

@@ -97,7 +97,7 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 					return err
 				}
 				refs = append(refs, ref)
-				s := &decodedSummary{st: st, pyr: pyr, coarse: coarsen(pyr)}
+				s := newDecodedSummary(st, pyr)
 				db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, s, summaryBytes(s))
 				return nil
 			})

@@ -104,6 +104,10 @@ func Open(opts Options) (*DB, error) {
 	}
 	db.sealerWG.Add(1)
 	go db.idleSealer()
+	if opts.SweepAfter >= 0 {
+		db.sealerWG.Add(1)
+		go db.sweepLater()
+	}
 	return db, nil
 }
 
@@ -117,6 +121,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = DefaultCacheBytes
+	}
+	if o.SweepAfter == 0 {
+		o.SweepAfter = DefaultSweepAfter
 	}
 	if o.WALSegmentBytes <= 0 {
 		o.WALSegmentBytes = DefaultWALSegmentBytes

@@ -237,6 +237,7 @@ func (v *seriesView) chunk(ref blockRef, patches Points) (*Chunk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Chunk{Stats: sum.st, Pyramid: sum.pyr, Coarse: sum.coarse,
-		load: func() (*decodedBlock, error) { return v.db.blockSpan(v.rs, v.key, ref) }}, nil
+	c := sum.chunk()
+	c.load = func() (*decodedBlock, error) { return v.db.blockSpan(v.rs, v.key, ref) }
+	return c, nil
 }

@@ -11,10 +11,10 @@ import "fmt"
 // taken in; a block retired when the epoch became e is needed only by views
 // of an earlier epoch, and is deleted once none is open.
 
-// TODO: a crash between a round's index write and the deletion of the
-// blocks it retired, or between writing new blocks and the index, leaves
-// blocks that no summary names. They are harmless (ids are never reused)
-// but take space until their run is deleted; Open should sweep them.
+// A crash between a round's index write and the deletion of the blocks it
+// retired, or between writing new blocks and the index, leaves blocks that
+// no summary names and no retirement queue holds; SweepOrphans (sweep.go)
+// deletes them a while after the next Open.
 
 // retiredBlock is a block key waiting for the views before epoch to close.
 type retiredBlock struct {

@@ -40,6 +40,16 @@ func compactSpan(p Points) Span {
 // Len returns the number of points.
 func (s Span) Len() int { return len(s.Values) }
 
+// Even returns the first step and the stride of a span whose steps are
+// evenly spaced and not stored, so that a reader may turn steps into
+// positions by arithmetic; ok is false when the steps are stored.
+func (s Span) Even() (first, stride int64, ok bool) {
+	if s.steps != nil {
+		return 0, 0, false
+	}
+	return s.first, s.stride, true
+}
+
 // Step returns the step of point i.
 func (s Span) Step(i int) int64 {
 	if s.steps != nil {

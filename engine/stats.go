@@ -14,7 +14,9 @@ type Stats struct {
 	BlocksSealed    uint64 // blocks written, rewrites included
 	BlocksRewritten uint64 // sealed blocks merged with late points or a small tail
 	BlockBytes      uint64 // encoded bytes of the blocks written
-	BlocksDeleted   uint64 // retired blocks deleted from the BlockStore
+	BlocksDeleted   uint64 // retired and orphaned blocks deleted from the BlockStore
+	OrphansDeleted  uint64 // blocks that crashes left unnamed, deleted by SweepOrphans
+	SweepErrors     uint64 // sweeps of orphaned blocks that failed
 	CacheHits       uint64 // block reads answered by the cache
 	CacheMisses     uint64 // block reads that decoded stored bytes
 	SummaryHits     uint64 // block summaries answered by the cache
@@ -31,6 +33,7 @@ type counters struct {
 	sealRounds, blocksSealed, blocksRewritten atomic.Uint64
 	blockBytes, cacheHits, cacheMisses        atomic.Uint64
 	summaryHits, summaryMisses, blocksDeleted atomic.Uint64
+	orphansDeleted, sweepErrors               atomic.Uint64
 	headPoints, runs                          atomic.Int64
 }
 
@@ -59,6 +62,8 @@ func (db *DB) Stats() Stats {
 		BlocksRewritten: c.blocksRewritten.Load(),
 		BlockBytes:      c.blockBytes.Load(),
 		BlocksDeleted:   c.blocksDeleted.Load(),
+		OrphansDeleted:  c.orphansDeleted.Load(),
+		SweepErrors:     c.sweepErrors.Load(),
 		CacheHits:       c.cacheHits.Load(),
 		CacheMisses:     c.cacheMisses.Load(),
 		SummaryHits:     c.summaryHits.Load(),

@@ -94,6 +94,9 @@ func (d *stepDrawer) chunk(ch *engine.Chunk) error {
 			return nil
 		}
 	}
+	if drawn, err := d.dense(ch); drawn || err != nil {
+		return err
+	}
 	if len(ch.Pyramid) == 0 {
 		sp, err := ch.Span(0, s.Count)
 		if err != nil {

@@ -221,3 +221,45 @@ func checkDrawer(t *testing.T, name string, g grid, pts engine.Points,
 			name, d.count, d.nonFinite, count, other)
 	}
 }
+
+// TestDenseDrawing draws evenly spaced, all-finite series (strides 1 and
+// 3, values with ties) through stepDrawer.dense on random grids, columns
+// narrower than the stride included, and checks that dense drew every
+// chunk and that the answer is the definition's. Chunks with uneven steps
+// or a non-finite value must be left to the bucket walk.
+func TestDenseDrawing(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, stride := range []int64{1, 3} {
+		pts := engine.Points{}
+		for i := range 2*8192 + 77 {
+			pts.Steps = append(pts.Steps, 5+int64(i)*stride)
+			pts.Values = append(pts.Values, float64(r.IntN(6)))
+		}
+		chunks := blockChunks(pts, 8192)
+		last := float64(pts.Steps[pts.Len()-1])
+		for trial := range 20 {
+			xMin := math.Floor(r.Float64() * last * 0.6)
+			xMax := xMin + 1 + math.Floor(r.Float64()*(last-xMin))
+			width := 1 + r.IntN(int(xMax-xMin)/2+2)
+			name := fmt.Sprintf("stride %d trial %d", stride, trial)
+			checkDrawer(t, name, newGrid(xMin, xMax, width), pts, chunks)
+
+			d := newStepDrawer(newGrid(xMin, xMax, width), nil, &recorder{})
+			for _, ch := range chunks {
+				if drawn, err := d.dense(ch.Again()); err != nil || !drawn {
+					t.Fatalf("%s: dense drew %v, %v; want a drawn chunk", name, drawn, err)
+				}
+			}
+		}
+	}
+
+	uneven := engine.Points{Steps: []int64{1, 2, 4, 5}, Values: []float64{1, 2, 3, 4}}
+	nan := engine.Points{Steps: []int64{1, 2, 3, 4}, Values: []float64{1, math.NaN(), 3, 4}}
+	for _, p := range []engine.Points{uneven, nan} {
+		d := newStepDrawer(newGrid(0, 10, 3), nil, &recorder{})
+		if drawn, err := d.dense(engine.NewChunk(p)); err != nil || drawn {
+			t.Errorf("steps %v values %v: dense drew %v, %v; want it left alone",
+				p.Steps, p.Values, drawn, err)
+		}
+	}
+}
