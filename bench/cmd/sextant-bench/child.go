@@ -23,8 +23,9 @@ import (
 	"github.com/sextant-ml/sextant/bench/harness"
 )
 
-// serverProfileEnv names a file for a CPU profile of the server child,
-// written when it stops; each start overwrites it.
+// serverProfileEnv names a file for CPU profiles of the server child: each
+// start writes its own, the name followed by a dot and the child's process
+// id, when it stops.
 const serverProfileEnv = "SEXTANT_BENCH_SERVER_PROFILE"
 
 // serveChild runs Sextant's server as `sextant serve` does, in this process,
@@ -39,7 +40,7 @@ func serveChild(dir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if path := os.Getenv(serverProfileEnv); path != "" {
-		f, err := os.Create(path)
+		f, err := os.Create(fmt.Sprintf("%s.%d", path, os.Getpid()))
 		if err != nil {
 			return err
 		}
