@@ -76,9 +76,9 @@ type Options struct {
 	// Badger database, NewBadgerBlockStore). It must hold the same blocks
 	// at every Open of the same Dir.
 	BlockStore BlockStore
-	// SweepAfter is how long after Open the engine deletes the blocks
-	// that crashes left unnamed, once (see DB.SweepOrphans; default
-	// DefaultSweepAfter; negative: never).
+	// SweepAfter is how long the engine waits to delete the blocks that an
+	// unclean shutdown or a failed seal round may have left unnamed (see
+	// DB.SweepOrphans; default DefaultSweepAfter; negative: never).
 	SweepAfter time.Duration
 }
 

@@ -60,6 +60,9 @@ type DB struct {
 	stop     chan struct{}
 	sealerWG sync.WaitGroup
 	stats    counters
+	// sweepDue says that blocks may be orphaned: the last shutdown was
+	// not clean, or a seal round failed (see sweep.go).
+	sweepDue atomic.Bool
 }
 
 // projectState is a project and the runs that belong to it.
@@ -106,7 +109,7 @@ func Open(opts Options) (*DB, error) {
 	go db.idleSealer()
 	if opts.SweepAfter >= 0 {
 		db.sealerWG.Add(1)
-		go db.sweepLater()
+		go db.sweeper()
 	}
 	return db, nil
 }

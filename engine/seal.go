@@ -87,6 +87,7 @@ func (db *DB) sealRun(rs *runState, mode sealMode, before uint64) error {
 	}
 	if err := db.writeSeal(rs, r); err != nil {
 		db.restoreHeads(rs, r)
+		db.sweepDue.Store(true) // blocks it put may be named by nothing
 		return fmt.Errorf("seal %s/%s: %w", rs.project, rs.id, err)
 	}
 

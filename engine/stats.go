@@ -16,6 +16,7 @@ type Stats struct {
 	BlockBytes      uint64 // encoded bytes of the blocks written
 	BlocksDeleted   uint64 // retired and orphaned blocks deleted from the BlockStore
 	OrphansDeleted  uint64 // blocks that crashes left unnamed, deleted by SweepOrphans
+	Sweeps          uint64 // sweeps of orphaned blocks done
 	SweepErrors     uint64 // sweeps of orphaned blocks that failed
 	CacheHits       uint64 // block reads answered by the cache
 	CacheMisses     uint64 // block reads that decoded stored bytes
@@ -33,7 +34,7 @@ type counters struct {
 	sealRounds, blocksSealed, blocksRewritten atomic.Uint64
 	blockBytes, cacheHits, cacheMisses        atomic.Uint64
 	summaryHits, summaryMisses, blocksDeleted atomic.Uint64
-	orphansDeleted, sweepErrors               atomic.Uint64
+	orphansDeleted, sweeps, sweepErrors       atomic.Uint64
 	headPoints, runs                          atomic.Int64
 }
 
@@ -63,6 +64,7 @@ func (db *DB) Stats() Stats {
 		BlockBytes:      c.blockBytes.Load(),
 		BlocksDeleted:   c.blocksDeleted.Load(),
 		OrphansDeleted:  c.orphansDeleted.Load(),
+		Sweeps:          c.sweeps.Load(),
 		SweepErrors:     c.sweepErrors.Load(),
 		CacheHits:       c.cacheHits.Load(),
 		CacheMisses:     c.cacheMisses.Load(),

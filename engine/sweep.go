@@ -9,13 +9,20 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// DefaultSweepAfter is how long after Open the engine sweeps orphaned
-// blocks (see SweepOrphans): long enough that the sweep, which reads every
-// block key, does not compete with the first charts after a restart.
+// DefaultSweepAfter is how long the engine waits before it sweeps orphaned
+// blocks (see SweepOrphans) once a sweep is due: long enough that the
+// sweep, which lists every block, does not compete with the first charts
+// after a restart.
 const DefaultSweepAfter = time.Minute
 
+// Orphans come only from a seal round or a DeleteRun that did not finish,
+// so a sweep is due after an unclean shutdown (the write-ahead log, which
+// a clean Close removes, is there at Open) and after a seal round failed.
+// Listing every block reads the whole store, too much to do at each start.
+
 // SweepOrphans deletes the sealed blocks that nothing names and nothing
-// will read: a crash between a seal round's block writes and its index
+// will read (the engine calls it by itself when a sweep is due, see
+// sweeper): a crash between a seal round's block writes and its index
 // write leaves the new blocks unnamed, one between the index write and the
 // deletion of the blocks the round replaced leaves the old ones, and one in
 // the middle of DeleteRun leaves blocks of a run the catalogue no longer
@@ -55,6 +62,7 @@ func (db *DB) SweepOrphans() (int, error) {
 			return deleted, fmt.Errorf("sweep %s/%s: %w", project, run, err)
 		}
 	}
+	db.stats.sweeps.Add(1)
 	return deleted, nil
 }
 
@@ -149,19 +157,26 @@ func namedBlock(blocks, rest, v []byte) (string, error) {
 	return string(k), nil
 }
 
-// sweepLater runs SweepOrphans once, opts.SweepAfter after Open, unless
-// the store closes first.
-func (db *DB) sweepLater() {
+// sweeper runs SweepOrphans every opts.SweepAfter while one is due (see
+// sweepDue), until the store closes.
+func (db *DB) sweeper() {
 	defer db.sealerWG.Done()
-	t := time.NewTimer(db.opts.SweepAfter)
-	defer t.Stop()
-	select {
-	case <-db.stop:
-	case <-t.C:
-		// Orphans are harmless; a failed sweep leaves them to the next
-		// Open, and the error to the stats.
-		if _, err := db.SweepOrphans(); err != nil {
-			db.stats.sweepErrors.Add(1)
+	tick := time.NewTicker(db.opts.SweepAfter)
+	defer tick.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-tick.C:
+			if !db.sweepDue.Swap(false) {
+				continue
+			}
+			// Orphans are harmless; a failed sweep is tried again at the
+			// next tick, and counted.
+			if _, err := db.SweepOrphans(); err != nil {
+				db.stats.sweepErrors.Add(1)
+				db.sweepDue.Store(true)
+			}
 		}
 	}
 }

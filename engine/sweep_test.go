@@ -3,6 +3,9 @@ package engine
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -81,35 +84,97 @@ func TestSweepOrphans(t *testing.T) {
 	checkPoints(t, db, pointsOf(steps, f))
 }
 
-// TestSweepAfterOpen checks that Open sweeps by itself once SweepAfter has
-// passed, and that the points stay.
-func TestSweepAfterOpen(t *testing.T) {
+// failingPuts is a BlockStore that stores the blocks of a Put and then
+// reports a failure, while fail is set, as a store that times out after
+// writing would: the seal round fails and leaves the blocks unnamed.
+type failingPuts struct {
+	*memBlocks
+	fail atomic.Bool
+}
+
+func (s *failingPuts) Put(blocks []StoredBlock) error {
+	err := s.memBlocks.Put(blocks)
+	if s.fail.Load() {
+		return errors.New("put: timed out after writing")
+	}
+	return err
+}
+
+// TestSweepAfterFailedRound fails seal rounds after their blocks are
+// stored, and checks that the engine sweeps the blocks they left unnamed
+// by itself, that no point is lost, and that a clean restart does not
+// sweep again.
+func TestSweepAfterFailedRound(t *testing.T) {
 	dir := t.TempDir()
-	db := openDB(t, dir, Options{HeadMaxPoints: 128, SweepAfter: -1})
+	store := &failingPuts{memBlocks: newMemBlocks()}
+	store.fail.Store(true)
+	opts := Options{HeadMaxPoints: 4096, BlockStore: store, SweepAfter: 20 * time.Millisecond}
+	db := openDB(t, dir, opts)
 	newRun(t, db, "p", "r")
 	steps := stepRange(0, 1000)
 	f := func(s int64) float64 { return float64(s % 17) }
 	mustAppend(t, db, "p", "r", rowsOf("loss", steps, f))
-	orphan := string(seriesKey(prefixBlock, "p", "r", "loss", 5)) + "\x00\x00\x00\x00\x00\x00\x00\x09"
-	if err := db.blocks.Put([]StoredBlock{{Key: orphan, Data: []byte{1}}}); err != nil {
+	if err := db.sealAll(sealAll); err == nil {
+		t.Fatal("seal round succeeded with a failing block store")
+	}
+	if len(store.keys(prefixBlock)) == 0 {
+		t.Fatal("the failed round stored no block; the test proves nothing")
+	}
+
+	store.fail.Store(false)
+	deadline := time.Now().Add(10 * time.Second)
+	for db.Stats().Sweeps == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no sweep 10 s after a failed seal round")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if db.Stats().OrphansDeleted == 0 {
+		t.Error("the sweep deleted none of the failed round's blocks")
+	}
+	checkPoints(t, db, pointsOf(steps, f))
+	if err := db.Close(); err != nil {
 		t.Fatal(err)
+	}
+
+	db = openDB(t, dir, opts)
+	checkPoints(t, db, pointsOf(steps, f))
+	time.Sleep(100 * time.Millisecond)
+	if st := db.Stats(); st.Sweeps != 0 {
+		t.Errorf("%d sweeps after a clean restart, want none", st.Sweeps)
+	}
+}
+
+// TestSweepDueAfterUncleanShutdown checks that a write-ahead log left at
+// Open, as a killed process leaves it, makes a sweep due, and a clean
+// store's does not (the real kill is in cmd/sextant's TestCrash).
+func TestSweepDueAfterUncleanShutdown(t *testing.T) {
+	dir := t.TempDir()
+	db := openDB(t, dir, Options{SweepAfter: -1})
+	newRun(t, db, "p", "r")
+	mustAppend(t, db, "p", "r", rowsOf("loss", stepRange(0, 10), func(int64) float64 { return 1 }))
+	if db.sweepDue.Load() {
+		t.Error("a sweep is due on a fresh store")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openDB(t, dir, Options{SweepAfter: -1})
+	if db.sweepDue.Load() {
+		t.Error("a sweep is due after a clean Close")
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	db = openDB(t, dir, Options{HeadMaxPoints: 128, SweepAfter: 10 * time.Millisecond})
-	deadline := time.Now().Add(10 * time.Second)
-	for db.Stats().OrphansDeleted == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no orphan deleted 10 s after Open")
-		}
-		time.Sleep(5 * time.Millisecond)
+	// What a kill leaves: a segment of the log.
+	if err := os.WriteFile(filepath.Join(walDir(dir), "0000000000000009.wal"), nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if listBlocks(t, db)[orphan] {
-		t.Errorf("orphan %q survived", orphan)
+	db = openDB(t, dir, Options{SweepAfter: -1})
+	if !db.sweepDue.Load() {
+		t.Error("no sweep due with a write-ahead log left at Open")
 	}
-	checkPoints(t, db, pointsOf(steps, f))
 }
 
 // listBlocks returns the keys of every block in the store.

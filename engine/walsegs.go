@@ -134,6 +134,9 @@ func (db *DB) replayWAL(dir string) error {
 	if err != nil {
 		return err
 	}
+	if len(segs) > 0 {
+		db.sweepDue.Store(true) // a clean Close leaves no segment
+	}
 	for i, seg := range segs {
 		db.segRuns[seg] = make(map[*runState]uint64)
 		err := wal.Replay(dir, seg, func(rec []byte) error {
