@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"math"
@@ -11,11 +12,31 @@ import (
 // cacheVersion changes whenever the answer's encoding or the key's shape
 // does, so that a cache, kept in memory or saved to disk, never serves an
 // old shape.
-const cacheVersion = 3
+const cacheVersion = 4
+
+// The formats of an answer, part of its cache key.
+const (
+	formatJSON  byte = 'j'
+	formatArrow byte = 'a'
+)
 
 // ChartJSON answers a chart query as JSON appended to dst, from the cache
 // when the same query was answered since the last write to its runs.
 func (e *Engine) ChartJSON(dst []byte, project string, req ChartRequest) ([]byte, error) {
+	return e.chartAnswer(dst, project, req, formatJSON)
+}
+
+// ChartArrow answers a chart query as the Arrow IPC stream that
+// ChartResult.WriteArrow writes, appended to dst, and caches it as ChartJSON
+// does: a notebook that runs its cell again asks the same query.
+func (e *Engine) ChartArrow(dst []byte, project string, req ChartRequest) ([]byte, error) {
+	return e.chartAnswer(dst, project, req, formatArrow)
+}
+
+// chartAnswer answers a chart query in format, appended to dst, from the
+// cache when it can.
+func (e *Engine) chartAnswer(dst []byte, project string, req ChartRequest,
+	format byte) ([]byte, error) {
 	q, err := req.normalize()
 	if err != nil {
 		return dst, err
@@ -26,7 +47,7 @@ func (e *Engine) ChartJSON(dst []byte, project string, req ChartRequest) ([]byte
 	}
 	var key []byte
 	if e.cache != nil {
-		key = cacheKey(project, q, runs)
+		key = cacheKey(project, q, runs, format)
 		if key == nil {
 			e.misses.Add(1)
 		} else if out, ok := e.cached(dst, key); ok {
@@ -40,7 +61,16 @@ func (e *Engine) ChartJSON(dst []byte, project string, req ChartRequest) ([]byte
 	if err != nil {
 		return dst, err
 	}
-	out := res.AppendJSON(dst)
+	var out []byte
+	if format == formatArrow {
+		w := bytes.NewBuffer(dst)
+		if err := res.WriteArrow(w); err != nil {
+			return dst, err
+		}
+		out = w.Bytes()
+	} else {
+		out = res.AppendJSON(dst)
+	}
 	if key != nil {
 		e.cache.SetBig(key, out[len(dst):])
 	}
@@ -68,7 +98,7 @@ func (e *Engine) cached(dst, key []byte) ([]byte, bool) {
 // start time in the future, the log's replay setting it from the clients'
 // row times, a clock set back) left the key as it was. The write count
 // does not depend on the clock.
-func cacheKey(project string, q ChartRequest, runs []*engine.Run) []byte {
+func cacheKey(project string, q ChartRequest, runs []*engine.Run, format byte) []byte {
 	var label func(*engine.Run) []string
 	if q.Grouping != nil {
 		var err error
@@ -77,7 +107,7 @@ func cacheKey(project string, q ChartRequest, runs []*engine.Run) []byte {
 		}
 	}
 	key := make([]byte, 0, 256+64*len(runs))
-	key = append(key, cacheVersion)
+	key = append(key, cacheVersion, format)
 	key = append(key, project...)
 	key = append(key, 0)
 	// JSON covers every field of the request, those added later included.

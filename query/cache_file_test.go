@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -337,5 +338,52 @@ func TestStampBytes(t *testing.T) {
 	}
 	if err := e.checkStamp(got[1:], []byte("ab"), at.Add(time.Second)); err != nil {
 		t.Errorf("checkStamp of its own bytes: %v", err)
+	}
+}
+
+// TestArrowAnswersCached checks that an Arrow answer is cached apart from
+// the JSON answer of the same request, served again byte for byte, and not
+// served once a run has a new point.
+func TestArrowAnswersCached(t *testing.T) {
+	db := openTestDB(t, t.TempDir())
+	defer db.Close()
+	writeLoss(t, db, "a", time.Time{}, 3, 2, 1, 0.5)
+	req := ChartRequest{Keys: []string{"loss"}, Width: ptr(10)}
+	e := NewEngine(db, Options{})
+
+	json1, err := e.ChartJSON(nil, "p", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrow1, err := e.ChartArrow(nil, "p", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(json1, arrow1) || bytes.HasPrefix(arrow1, []byte("{")) {
+		t.Fatalf("the Arrow query was answered with the JSON answer: %.80q", arrow1)
+	}
+	arrow2, err := e.ChartArrow([]byte("prefix"), "p", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(arrow2, append([]byte("prefix"), arrow1...)) {
+		t.Error("the cached Arrow answer differs from the first, or lost dst")
+	}
+	if hits, misses := e.CacheStats(); hits != 1 || misses != 2 {
+		t.Errorf("hits, misses = %d, %d; want 1, 2 (JSON and Arrow computed, Arrow served)",
+			hits, misses)
+	}
+
+	writeLoss(t, db, "a", time.Time{}, 3, 2, 1, 0.5, 0.25)
+	arrow3, err := e.ChartArrow(nil, "p", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := NewEngine(db, Options{CacheBytes: -1}).ChartArrow(nil, "p", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(arrow3, want) || bytes.Equal(arrow3, arrow1) {
+		t.Error("after a new point the Arrow answer is not the new one")
 	}
 }

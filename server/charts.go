@@ -35,27 +35,22 @@ func (s *Server) postChart(c *gin.Context) error {
 // chartBuffers recycles the buffers JSON answers are built in.
 var chartBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-// answerChart answers a chart query as JSON (from the answer cache when it
-// can) or as Arrow when the request accepts it. Share links call it too,
+// answerChart answers a chart query as JSON, or as Arrow when the request
+// accepts it, from the answer cache when it can. Share links call it too,
 // once they have checked that the query is part of the shared report.
 func (s *Server) answerChart(c *gin.Context, project string, req query.ChartRequest) error {
+	answer, mime := s.charts.ChartJSON, "application/json; charset=utf-8"
 	if wantsArrow(c) {
-		res, err := s.charts.Chart(project, req)
-		if err != nil {
-			return queryError(err)
-		}
-		c.Header("Content-Type", arrowMIME)
-		c.Status(http.StatusOK)
-		return s.streamed(c, res.WriteArrow(c.Writer))
+		answer, mime = s.charts.ChartArrow, arrowMIME
 	}
 	buf := chartBuffers.Get().(*[]byte)
 	defer chartBuffers.Put(buf)
-	out, err := s.charts.ChartJSON((*buf)[:0], project, req)
+	out, err := answer((*buf)[:0], project, req)
 	if err != nil {
 		return queryError(err)
 	}
 	*buf = out
-	c.Data(http.StatusOK, "application/json; charset=utf-8", out)
+	c.Data(http.StatusOK, mime, out)
 	return nil
 }
 

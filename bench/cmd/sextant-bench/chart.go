@@ -175,8 +175,8 @@ func chartQueries(c config, r *report, dir string, ids []string) error {
 	if err != nil {
 		return err
 	}
-	// The same at widths the JSON queries did not ask, answered as Arrow
-	// (never cached): the answer without JSON's number formatting.
+	// The same at widths no query asked as Arrow, so computed (answers are
+	// cached per format): the answer without JSON's number formatting.
 	var arrowBytes int
 	arrow, err := timeArrow(client, c.queries, c.budget, func(i int) harness.ChartQuery {
 		q := full
