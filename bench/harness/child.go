@@ -109,9 +109,10 @@ func StartServer(key string, args ...string) (*Server, error) {
 	line, err := bufio.NewReader(out).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
 	if err != nil || !ok {
-		cmd.Process.Kill()
-		cmd.Wait()
-		return nil, fmt.Errorf("server did not start: %q %v", line, err)
+		// The child is dead or dying; its own errors add nothing to this one.
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("server did not start: %q: %w", line, err)
 	}
 	return &Server{Addr: addr, Key: key, Ready: time.Since(start), cmd: cmd}, nil
 }
@@ -185,10 +186,10 @@ func (c *Client) Do(ctx context.Context, method, path, contentType string, body 
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode/100 != 2 {
 		var b strings.Builder
-		bufio.NewReader(resp.Body).WriteTo(&b)
+		_, _ = bufio.NewReader(resp.Body).WriteTo(&b) // the status says what matters
 		return &StatusError{Status: resp.StatusCode, Body: b.String()}
 	}
 	if out == nil {

@@ -94,7 +94,7 @@ func Ingest(open stores.Opener, parent string, runIDs []string,
 	if keep {
 		res.Dir = dir
 	} else {
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }() // a temporary directory
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -112,14 +112,12 @@ func ingest(open stores.Opener, dir string, runIDs []string,
 		return err
 	}
 	if err := s.CreateRuns(runIDs); err != nil {
-		s.Close()
-		return err
+		return errors.Join(err, s.Close())
 	}
 
 	start, cpu := time.Now(), ProcCPU(os.Getpid())
 	if err := feed(s, plan); err != nil {
-		s.Close()
-		return err
+		return errors.Join(err, s.Close())
 	}
 	res.Append = time.Since(start)
 	if cpu > 0 {

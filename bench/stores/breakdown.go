@@ -23,7 +23,7 @@ func Breakdown(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("open badger read-only: %w", err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // read-only: nothing to lose
 
 	groups := make(map[string]*recordGroup)
 	err = db.View(func(txn *badger.Txn) error {

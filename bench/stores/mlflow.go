@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -53,8 +54,7 @@ func OpenMLflowSQLite(dir string) (Store, error) {
 	}
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(mlflowSchema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("create metrics table: %w", err)
+		return nil, errors.Join(fmt.Errorf("create metrics table: %w", err), db.Close())
 	}
 	return &mlflowSQLite{db: db, uuids: make(map[string]string)}, nil
 }

@@ -2,6 +2,7 @@ package stores
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,8 +70,7 @@ func (s *parquetFile) Append(b workload.Batch) error {
 
 func (s *parquetFile) Close() error {
 	if err := s.w.Close(); err != nil {
-		s.f.Close()
-		return fmt.Errorf("close parquet writer: %w", err)
+		return errors.Join(fmt.Errorf("close parquet writer: %w", err), s.f.Close())
 	}
 	return s.f.Close()
 }

@@ -1,6 +1,7 @@
 package stores
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,8 +33,7 @@ func OpenSextant(dir string) (Store, error) {
 	p := engine.Project{Name: Project, Owner: "bench", Visibility: "private",
 		Created: time.Now()}
 	if err := db.CreateProject(p); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("create project: %w", err)
+		return nil, errors.Join(fmt.Errorf("create project: %w", err), db.Close())
 	}
 	return &sextantEngine{db: db}, nil
 }

@@ -36,7 +36,7 @@ func chartPhase(c config, r *report) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary directory
 	ids, load, err := loadChartRuns(c, filepath.Join(dir, "db"))
 	if err != nil {
 		return err
@@ -66,15 +66,13 @@ func loadChartRuns(c config, dir string) ([]string, time.Duration, error) {
 	p := engine.Project{Name: stores.Project, Owner: "admin", Visibility: "private",
 		Created: time.Now()}
 	if err := db.CreateProject(p); err != nil {
-		db.Close()
-		return nil, 0, err
+		return nil, 0, errors.Join(err, db.Close())
 	}
 	ids := make([]string, c.chartRuns)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("chart-%03d", i)
 		if _, err := db.CreateRun(engine.Run{Project: stores.Project, ID: ids[i]}); err != nil {
-			db.Close()
-			return nil, 0, err
+			return nil, 0, errors.Join(err, db.Close())
 		}
 	}
 	progress("chart: loading %d runs × %d points", c.chartRuns, c.chartPoints)
@@ -299,8 +297,8 @@ func timeRestarts(c config, dir string, full harness.ChartQuery) (restarts, erro
 			err = checkFull(ans, c, q.Width)
 		}
 		if err != nil {
-			srv.Stop()
-			return rs, fmt.Errorf("first chart query after start %d: %w", i+1, err)
+			return rs, stopAfter(srv, fmt.Errorf("first chart query after start %d: %w",
+				i+1, err))
 		}
 		if !same {
 			rs.fresh = append(rs.fresh, d)
@@ -308,8 +306,7 @@ func timeRestarts(c config, dir string, full harness.ChartQuery) (restarts, erro
 			// so that the next stop saves it.
 			_, ans, err = client.Chart(stores.Project, full)
 			if err != nil {
-				srv.Stop()
-				return rs, fmt.Errorf("chart query after start %d: %w", i+1, err)
+				return rs, stopAfter(srv, fmt.Errorf("chart query after start %d: %w", i+1, err))
 			}
 			rs.answer = ans
 			continue
@@ -318,8 +315,7 @@ func timeRestarts(c config, dir string, full harness.ChartQuery) (restarts, erro
 		rs.answer = ans
 		hits, err := client.ChartCacheHits()
 		if err != nil {
-			srv.Stop()
-			return rs, err
+			return rs, stopAfter(srv, err)
 		}
 		if hits == 1 {
 			rs.sameHits++
@@ -454,4 +450,11 @@ func drawn(a harness.ChartAnswer) int {
 		n += len(s.X)
 	}
 	return n
+}
+
+// stopAfter stops srv after a step failed with err, and returns err joined
+// with the stop's own error, if any.
+func stopAfter(srv *harness.Server, err error) error {
+	_, stopErr := srv.Stop()
+	return errors.Join(err, stopErr)
 }

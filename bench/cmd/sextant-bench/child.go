@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -44,7 +43,8 @@ func serveChild(dir string) error {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		// A profile cut short by a failed close is no reason to fail the run.
+		defer func() { _ = f.Close() }()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func serveChild(dir string) error {
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	srv, err := server.New(db, server.Config{IngestRate: -1}, log)
 	if err == nil {
 		_, err = srv.Access().EnsureAdmin(os.Getenv("SEXTANT_ADMIN_KEY"))

@@ -23,7 +23,7 @@ func httpPhase(c config, r *report) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary directory
 	srv, err := startServer(dir)
 	if err != nil {
 		return err

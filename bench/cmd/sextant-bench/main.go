@@ -110,7 +110,7 @@ func run(c config) error {
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }() // a temporary directory
 		c.workDir = dir
 	}
 	if c.profile != "" {
@@ -118,7 +118,8 @@ func run(c config) error {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		// A profile cut short by a failed close is no reason to fail the run.
+		defer func() { _ = f.Close() }()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
@@ -191,6 +192,8 @@ func memTotal() string {
 		return "unknown memory"
 	}
 	var kb int64
-	fmt.Sscanf(string(b), "MemTotal: %d kB", &kb)
+	if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kb); err != nil {
+		return "RAM unknown"
+	}
 	return fmt.Sprintf("%.0f GiB RAM", float64(kb)/(1<<20))
 }

@@ -33,11 +33,12 @@ func (r *report) add(t table) {
 	t.notes = append(t.notes, "Load average at the end of the phase: "+loadAvg()+".")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Println(t.title)
-	fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
+	// Writes to the terminal: a failure there has nowhere better to go.
+	_, _ = fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
 	for _, row := range t.rows {
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		_, _ = fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
-	tw.Flush()
+	_ = tw.Flush()
 	for _, n := range t.notes {
 		fmt.Println("  " + n)
 	}

@@ -28,7 +28,7 @@ func runsPhase(c config, r *report) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary directory
 	progress("runs: creating %d runs", c.tableRuns)
 	load, err := loadTableRuns(c, filepath.Join(dir, "db"))
 	if err != nil {
