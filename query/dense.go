@@ -74,9 +74,9 @@ const span = block.PyramidSpan
 // denseBlock is a chunk as dense reads it: its values, evenly spaced steps
 // from first by stride, the extremes of its buckets (every bucket full but
 // the last) and of the coarse level over them or nil, and the buckets'
-// Cuts, or nil when the
-// block cache has not built them yet (see engine.Chunk.Cuts), in which
-// case the part of a bucket cut by a column edge is scanned.
+// Cuts, or nil when the block cache has not built them yet (see
+// engine.Chunk.Cuts), in which case the part of a bucket cut by a column
+// edge is scanned.
 type denseBlock struct {
 	v             []float64
 	ext           []engine.Extreme
