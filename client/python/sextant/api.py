@@ -71,6 +71,41 @@ class Api:
             return pandas.DataFrame(table)
         return table.to_pandas()
 
+    def chart(self, project, keys, runs=None, filter=None, width=None, x=None,
+              mode=None, x_min=None, x_max=None, smoothing=None):
+        """Returns a chart query's answer, downsampled by the server as the
+        web app draws it (M4 by default, the same points raw data would
+        draw): a pyarrow.Table in long form, a row per point (`run` and `key`
+        as dictionaries, `x`, `y`, `step`, and `smoothed_y` with smoothing);
+        without pyarrow, the JSON answer as a dict. runs lists run ids, or
+        filter (the runs filter language) picks them; smoothing is a dict
+        such as {"type": "ema", "weight": 0.9}. A repeated query is served
+        from the server's answer cache."""
+        request = {"keys": [keys] if isinstance(keys, str) else list(keys)}
+        fields = (("runs", runs), ("filter", filter), ("width", width), ("x", x),
+                  ("mode", mode), ("x_min", x_min), ("x_max", x_max),
+                  ("smoothing", smoothing))
+        request.update({name: value for name, value in fields if value is not None})
+        path = project_path(project) + "/charts"
+        try:
+            import pyarrow.ipc
+        except ImportError:
+            return self._client.json("POST", path, body=request)
+        _, _, data = self._client.request("POST", path, body=request, accept=ARROW_STREAM)
+        return pyarrow.ipc.open_stream(io.BytesIO(data)).read_all()
+
+    def chart_df(self, project, keys, **query):
+        """Returns chart() as a pandas DataFrame, `run` and `key` as
+        categoricals; query takes chart()'s other arguments."""
+        import pandas
+
+        table = self.chart(project, keys, **query)
+        if isinstance(table, dict):
+            rows = [{"run": s["run"], "key": s["key"], "x": x, "y": _decode_number(y)}
+                    for s in table.get("series", []) for x, y in zip(s["x"], s["y"])]
+            return pandas.DataFrame(rows, columns=["run", "key", "x", "y"])
+        return table.to_pandas()
+
     def runs_df(self, project, filter=None, sort=None, order=None, limit=None):
         """Returns the runs table as a pandas DataFrame: one row per run,
         metadata columns, `config.KEY` per flattened config key and

@@ -6,6 +6,7 @@ import io
 import json
 import math
 import random
+import sys
 import urllib.request
 
 import pytest
@@ -154,3 +155,59 @@ def test_chart_as_arrow(server, logged):
         assert rows["y"].tolist() == series["y"], series["key"]
         assert rows["step"].tolist() == [int(x) for x in series["x"]]
     assert len(df) == sum(len(s["x"]) for s in answer["series"])
+
+
+def test_chart_through_api(logged):
+    """Api.chart returns the server's chart answer as a pyarrow Table, the
+    same points as the JSON answer, filter and smoothing included, and
+    chart_df as pandas; a repeated query gives the same table."""
+    pd = pytest.importorskip("pandas")
+    project, run_id, want = logged
+    api = sextant.Api()
+    table = api.chart(project, ["train/loss", "val/acc"], runs=[run_id], width=100)
+    assert table.column_names == ["run", "key", "x", "y", "step"]
+    assert set(table.column("key").to_pylist()) == {"train/loss", "val/acc"}
+    points = list(zip(table.column("key").to_pylist(), table.column("x").to_pylist(),
+                      table.column("y").to_pylist()))
+    for key in ("train/loss", "val/acc"):
+        xs = [x for k, x, _ in points if k == key]
+        ys = [y for k, _, y in points if k == key]
+        assert xs == sorted(xs)
+        # M4 keeps each column's extremes: the smallest and largest value
+        # logged are always drawn.
+        assert min(ys) == min(want[key].values())
+        assert max(ys) == max(want[key].values())
+        assert all(want[key][int(x)] == y for x, y in zip(xs, ys))
+    assert api.chart(project, ["train/loss", "val/acc"], runs=[run_id], width=100).equals(table)
+
+    name = api.run(project, run_id)["name"]
+    smoothed = api.chart(project, "val/acc", filter=f'name = "{name}"',
+                         smoothing={"type": "ema", "weight": 0.5}, x_min=0, x_max=1000)
+    assert set(smoothed.column("run").to_pylist()) == {run_id}
+    assert "smoothed_y" in smoothed.column_names
+    assert max(smoothed.column("x").to_pylist()) <= 1000
+    df = api.chart_df(project, "val/acc", runs=[run_id], width=50)
+    assert isinstance(df["run"].dtype, pd.CategoricalDtype)
+    assert (df["run"] == run_id).all()
+
+    with pytest.raises(sextant.APIError) as err:
+        api.chart(project, "val/acc", runs=[run_id], width=0)
+    assert err.value.status == 400
+
+
+def test_chart_without_pyarrow(logged, monkeypatch):
+    """Without pyarrow, Api.chart returns the JSON answer and chart_df builds
+    the same long-form frame from it."""
+    pd = pytest.importorskip("pandas")
+    project, run_id, _ = logged
+    api = sextant.Api()
+    table = api.chart(project, "train/loss", runs=[run_id], width=64)
+    monkeypatch.setitem(sys.modules, "pyarrow.ipc", None)
+    answer = api.chart(project, "train/loss", runs=[run_id], width=64)
+    assert isinstance(answer, dict)
+    (series,) = answer["series"]
+    assert series["x"] == table.column("x").to_pylist()
+    assert series["y"] == table.column("y").to_pylist()
+    df = api.chart_df(project, "train/loss", runs=[run_id], width=64)
+    assert isinstance(df, pd.DataFrame)
+    assert df["y"].tolist() == series["y"]
