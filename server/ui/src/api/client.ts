@@ -59,13 +59,25 @@ function isErrorBody(v: unknown): v is ErrorBody {
   return typeof e === "object" && e !== null && "message" in e && "code" in e;
 }
 
-/** request calls the API at path (under /api/v1) and decodes the JSON answer. */
-export async function request<T>(
+/** CallOptions are the options of every API call. */
+export interface CallOptions {
+  /** False sends no API key, as a share link's viewer has none. */
+  auth?: boolean;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+/**
+ * send calls the API at path (under /api/v1) with the user's key and
+ * returns the answer; an error answer throws an ApiError in the server's
+ * words, and an unreachable server one with code "unreachable".
+ */
+async function send(
   method: string,
   path: string,
-  body?: unknown,
-  opts: { auth?: boolean; signal?: AbortSignal } = {},
-): Promise<T> {
+  body: unknown,
+  opts: CallOptions,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (opts.auth !== false && apiKey() !== "") headers.Authorization = `Bearer ${apiKey()}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -81,9 +93,27 @@ export async function request<T>(
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError(0, "unreachable", `cannot reach the server: ${errorMessage(err)}`);
   }
-  const text = await res.text();
-  if (!res.ok) throw parseError(res.status, text);
+  if (!res.ok) throw parseError(res.status, await res.text());
+  return res;
+}
+
+/** request calls the API at path (under /api/v1) and decodes the JSON answer. */
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: CallOptions = {},
+): Promise<T> {
+  const text = await (await send(method, path, body, opts)).text();
   return (text === "" ? {} : JSON.parse(text)) as T;
+}
+
+/**
+ * requestBlob GETs path (under /api/v1) and returns the answer's bytes as
+ * they came, for exports (CSV) that the browser saves rather than reads.
+ */
+export async function requestBlob(path: string, opts: CallOptions = {}): Promise<Blob> {
+  return (await send("GET", path, undefined, opts)).blob();
 }
 
 const enc = encodeURIComponent;
