@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { listRuns, projectPath, request } from "../api/client";
+import { historyCsv } from "../api/exports";
 import type { Run } from "../api/types";
+import { DownloadButton } from "../common/DownloadButton";
 import { Header } from "../common/Header";
 import { renderMarkdown } from "../common/markdown";
 import { notify, notifyError } from "../common/notify";
@@ -76,6 +78,9 @@ export function RunPage({ project, run: id }: { project: string; run: string }) 
             {run.id} · {run.state} · {run.author} · {run.group ? `group ${run.group} · ` : ""}
             {run.job_type}
           </span>
+          <DownloadButton className="ghost small" file={() => historyCsv(project, run.id)}>
+            Download history (CSV)
+          </DownloadButton>
         </div>
         <RunEditor project={project} run={run} onSaved={setRun} />
         <RunDetails run={run} withNotes={false} />
