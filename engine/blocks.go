@@ -63,26 +63,35 @@ func encodeSummaryValue(ref blockRef, st block.Stats, pyr []block.Bucket) []byte
 // decodeSummaryValue returns the block a summary value describes and its
 // summary; it reads version 1 values too.
 func decodeSummaryValue(v []byte) (blockRef, block.Stats, []block.Bucket, error) {
-	n := 17
-	if len(v) > 0 && v[0] == summaryVersionV1 {
-		n = 9
-	}
-	if len(v) < n || (v[0] != summaryVersion && v[0] != summaryVersionV1) {
-		return blockRef{}, block.Stats{}, nil,
-			fmt.Errorf("decode summary header: %w", ErrCorrupt)
-	}
-	ref := blockRef{hash: binary.LittleEndian.Uint64(v[1:])}
-	if n == 17 {
-		ref.id = binary.LittleEndian.Uint64(v[9:])
+	ref, n, err := decodeSummaryHeader(v)
+	if err != nil {
+		return blockRef{}, block.Stats{}, nil, err
 	}
 	st, pyr, err := block.DecodeSummary(v[n:])
 	ref.minStep, ref.maxStep, ref.count = st.MinStep, st.MaxStep, st.Count
 	return ref, st, pyr, err
 }
 
+// decodeSummaryHeader returns the hash and id of the block a summary value
+// describes, and the length of the header before the summary.
+func decodeSummaryHeader(v []byte) (blockRef, int, error) {
+	n := 17
+	if len(v) > 0 && v[0] == summaryVersionV1 {
+		n = 9
+	}
+	if len(v) < n || (v[0] != summaryVersion && v[0] != summaryVersionV1) {
+		return blockRef{}, 0, fmt.Errorf("decode summary header: %w", ErrCorrupt)
+	}
+	ref := blockRef{hash: binary.LittleEndian.Uint64(v[1:])}
+	if n == 17 {
+		ref.id = binary.LittleEndian.Uint64(v[9:])
+	}
+	return ref, n, nil
+}
+
 // loadRefs reads the block list of a series from its summary keys. It
-// decodes every summary to learn its block, so it keeps them in the block
-// cache: the first chart after a restart reads them next, and would
+// decodes every summary the block cache lacks to learn its block, and keeps
+// them there: the first chart after a restart reads them next, and would
 // otherwise fetch and decode each one again.
 func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 	var refs []blockRef
@@ -92,6 +101,10 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			err := it.Item().Value(func(v []byte) error {
+				if ref, ok := db.cachedRef(v); ok {
+					refs = append(refs, ref)
+					return nil
+				}
 				ref, st, pyr, err := decodeSummaryValue(v)
 				if err != nil {
 					return err
@@ -111,6 +124,24 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		return nil, fmt.Errorf("load blocks of %s/%s %q: %w", rs.project, rs.id, key, err)
 	}
 	return refs, nil
+}
+
+// cachedRef returns the block a summary value describes when its summary
+// is in the block cache (loaded from a saved cache, say), without decoding
+// the summary: its statistics give the block's bounds.
+func (db *DB) cachedRef(v []byte) (blockRef, bool) {
+	ref, _, err := decodeSummaryHeader(v)
+	if err != nil {
+		return blockRef{}, false
+	}
+	c, ok := db.cache.get(cacheKey{hash: ref.hash, kind: kindSummary})
+	if !ok {
+		return blockRef{}, false
+	}
+	db.stats.summaryHits.Add(1)
+	st := &c.(*decodedSummary).st
+	ref.minStep, ref.maxStep, ref.count = st.MinStep, st.MaxStep, st.Count
+	return ref, true
 }
 
 // readBlock returns a copy of the points of a sealed block, which the
