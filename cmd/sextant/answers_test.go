@@ -135,3 +135,107 @@ func TestServeAnswerCacheCorrupt(t *testing.T) {
 		t.Errorf("the damaged cache is still there (stat: %v)", err)
 	}
 }
+
+var engineCacheRE = regexp.MustCompile(`(?m)^sextant_engine_cache_(hits|misses)_total (\S+)$`)
+
+// engineCache reads the block cache's hits and misses from /metrics.
+func engineCache(t *testing.T, p *proc, key string) (hits, misses int) {
+	t.Helper()
+	body := p.mustRequest(key, "GET", "/metrics", "", 200)
+	m := engineCacheRE.FindAllStringSubmatch(body, -1)
+	if len(m) != 2 {
+		t.Fatalf("/metrics has %d block cache counters, want 2:\n%s", len(m), body)
+	}
+	for _, c := range m {
+		n, err := strconv.Atoi(c[2])
+		if err != nil {
+			t.Fatalf("/metrics: %s: %v", c[0], err)
+		}
+		if c[1] == "hits" {
+			hits = n
+		} else {
+			misses = n
+		}
+	}
+	return hits, misses
+}
+
+// TestServeBlockCacheRestart checks, through the real binary, that the
+// blocks a server decoded are saved at a clean stop and drawn from after
+// the restart without decoding, that the answer is the one decoding
+// draws, and that a damaged file is dropped with a warning.
+func TestServeBlockCacheRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "cache", "blocks")
+	const key = "blocks-admin-key"
+	env := "SEXTANT_ADMIN_KEY=" + key
+	p := startServe(t, dir, env)
+	p.mustRequest(key, "POST", "/api/v1/projects", `{"name":"p"}`, 201)
+	p.mustRequest(key, "POST", "/api/v1/projects/p/runs", `{"id":"r"}`, 201)
+	var rows strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&rows, `{"_step":%d,"loss":%g}`+"\n", i, 1/float64(i+1))
+	}
+	postHistory(t, p, key, rows.String())
+	if err := p.stop(); err != nil { // seals the points into blocks
+		t.Fatalf("SIGTERM: exit %v\n%s", err, p.logText())
+	}
+
+	// Each start asks a width no start asked before, so that the answer is
+	// drawn from the blocks, not from the saved answers.
+	chart := func(width int) string {
+		return fmt.Sprintf(`{"runs":["r"],"keys":["loss"],"width":%d}`, width)
+	}
+	p = startServe(t, dir, env)
+	decoded := p.mustRequest(key, "POST", "/api/v1/projects/p/charts", chart(333), 200)
+	if _, misses := engineCache(t, p, key); misses == 0 {
+		t.Fatalf("the first chart after the load decoded no block")
+	}
+	if err := p.stop(); err != nil {
+		t.Fatalf("SIGTERM: exit %v\n%s", err, p.logText())
+	}
+	if fi, err := os.Stat(saved); err != nil || fi.Size() < 5000*8 {
+		t.Fatalf("saved block cache after a clean stop: %v, %v\n%s", fi, err, p.logText())
+	}
+
+	p = startServe(t, dir, env)
+	if !strings.Contains(p.logText(), "block cache loaded") {
+		t.Errorf("no \"block cache loaded\" in the log:\n%s", p.logText())
+	}
+	got := p.mustRequest(key, "POST", "/api/v1/projects/p/charts", chart(334), 200)
+	if hits, misses := engineCache(t, p, key); hits == 0 || misses != 0 {
+		t.Errorf("chart after the restart: %d block cache hits, %d misses; want some, 0",
+			hits, misses)
+	}
+	if got == decoded {
+		t.Fatalf("widths 333 and 334 gave the same answer; the test proves nothing")
+	}
+	// A kill saves nothing: the file saved at the last clean stop stays.
+	p.kill()
+
+	b, err := os.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(saved, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p = startServe(t, dir, env)
+	defer p.kill()
+	if !strings.Contains(p.logText(), "block cache dropped") {
+		t.Errorf("no warning about the damaged block cache in the log:\n%s", p.logText())
+	}
+	// The chart drawn from the saved blocks is the one decoding draws.
+	again := p.mustRequest(key, "POST", "/api/v1/projects/p/charts", chart(334), 200)
+	if again != got {
+		t.Errorf("chart at width 334 decoded:\n%s\nwant, as drawn from the saved blocks, %s",
+			again, got)
+	}
+	if _, misses := engineCache(t, p, key); misses == 0 {
+		t.Errorf("with the damaged cache dropped, the chart decoded no block")
+	}
+}

@@ -68,6 +68,8 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	st := db.Stats()
 	log.Info("store opened", "dir", o.dataDir, "took", time.Since(start),
 		"projects", st.Projects, "runs", st.Runs, "head_points", st.HeadPoints)
+	blocks := filepath.Join(o.dataDir, "cache", "blocks")
+	loadBlocks(db, blocks, log)
 
 	srv, err := server.New(db, o.cfg, log)
 	if err == nil {
@@ -92,6 +94,12 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	}
 	log.Info("store closed", "took", time.Since(closeStart), "uptime", time.Since(start))
 	saveStart := time.Now()
+	if n, err := db.SaveCache(blocks); err != nil {
+		log.Warn("block cache not saved", "err", err)
+	} else {
+		log.Info("block cache saved", "file", blocks, "bytes", n, "took", time.Since(saveStart))
+	}
+	saveStart = time.Now()
 	if err := srv.SaveAnswers(answers); err != nil {
 		log.Warn("answer cache not saved", "err", err)
 	} else {
@@ -121,6 +129,22 @@ func setMemoryLimit(cacheMB int) (int64, bool) {
 	limit := cache + memoryHeadroom
 	debug.SetMemoryLimit(limit)
 	return limit, true
+}
+
+// loadBlocks fills the block cache with the decoded blocks saved at the
+// last clean stop, so that the first charts after a restart need not
+// decode them. A file that cannot be used is logged and left to be
+// replaced at the next stop.
+func loadBlocks(db *engine.DB, file string, log *slog.Logger) {
+	start := time.Now()
+	n, err := db.LoadCache(file)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		log.Warn("block cache dropped", "file", file, "err", err)
+	default:
+		log.Info("block cache loaded", "file", file, "entries", n, "took", time.Since(start))
+	}
 }
 
 // loadAnswers fills the chart answer cache saved at the last clean stop.
