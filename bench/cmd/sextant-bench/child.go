@@ -32,9 +32,9 @@ const serverProfileEnv = "SEXTANT_BENCH_SERVER_PROFILE"
 // its own and a restart is a real one. It stores under dir/db, takes the
 // admin key from SEXTANT_ADMIN_KEY, listens on a free loopback port, prints
 // the address on stdout, and serves until SIGTERM; then it drains and closes
-// the store as `sextant serve` does. Like it, it loads the chart answer
-// cache saved under dir/cache/answers at start and saves it after a clean
-// close.
+// the store as `sextant serve` does. Like it, it loads the block cache
+// saved in dir/cache/blocks and the chart answer cache saved under
+// dir/cache/answers at start, and saves both after a clean close.
 func serveChild(dir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -55,6 +55,10 @@ func serveChild(dir string) error {
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
+	// A missing or unusable saved block cache is dropped, as `sextant
+	// serve` does.
+	blocks := filepath.Join(dir, "cache", "blocks")
+	_, _ = db.LoadCache(blocks)
 	log := slog.New(slog.DiscardHandler)
 	srv, err := server.New(db, server.Config{IngestRate: -1}, log)
 	if err == nil {
@@ -85,6 +89,9 @@ func serveChild(dir string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err = errors.Join(hs.Shutdown(sctx), db.Close())
+	if err == nil {
+		_, err = db.SaveCache(blocks)
+	}
 	if err == nil {
 		err = srv.SaveAnswers(answers)
 	}
