@@ -93,9 +93,13 @@ func (c *blockCache) snapshot() []cachedEntry {
 }
 
 // SaveCache writes the decoded blocks and summaries of the block cache to
-// path, replacing the file there only once the new one is whole and on
-// disk. Call it after Close, so that no reader adds entries meanwhile; it
-// returns the bytes written.
+// path, replacing the file there only once the new one is whole. Call it
+// after Close, so that no reader adds entries meanwhile; it returns the
+// bytes written.
+//
+// The file is not synced: a gigabyte at the chart targets' size took
+// seconds to reach the disk, and a file that a crash cut short fails the
+// checks of LoadCache and is dropped like any unusable one.
 func (db *DB) SaveCache(path string) (int64, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return 0, fmt.Errorf("save block cache: %w", err)
@@ -105,23 +109,11 @@ func (db *DB) SaveCache(path string) (int64, error) {
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
-	if err == nil {
-		err = syncDir(filepath.Dir(path))
-	}
 	if err != nil {
 		_ = os.Remove(tmp)
 		return 0, fmt.Errorf("save block cache: %w", err)
 	}
 	return n, nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 // cacheFileWriter writes a saved block cache: the entries' bytes, each
@@ -165,9 +157,6 @@ func writeCacheFile(path string, entries []cachedEntry) (int64, error) {
 	cw.write(trailer)
 
 	err = cw.w.Flush()
-	if err == nil {
-		err = f.Sync()
-	}
 	return int64(cw.off), errors.Join(err, f.Close())
 }
 
