@@ -1,9 +1,11 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"github.com/sextant-ml/sextant/engine"
@@ -85,7 +87,7 @@ func TestChartOverEngine(t *testing.T) {
 // BenchmarkChartEngine draws 4 runs of 1M points stored by the real engine
 // at width 1000, uncached, so that block reads and decoding are measured.
 func BenchmarkChartEngine(b *testing.B) {
-	db, ids := engineRuns(b, 4, 1<<20)
+	db, ids := engineRuns(b, "", 4, 1<<20)
 	e := NewEngine(db, Options{CacheBytes: -1})
 	req := ChartRequest{Runs: ids, Keys: []string{"loss"}, Width: ptr(1000)}
 	var buf []byte
@@ -104,14 +106,49 @@ func BenchmarkChartEngine(b *testing.B) {
 // caches hold, from a warm block cache: the full range at a new width each
 // time, and random zooms of 0.1% to 50% of the steps, as the HTTP bench
 // asks them. The answer is not encoded, so the figures are the drawing's.
+// The block cache holds the blocks as the chart decoded them (decoded), or
+// as a restart maps them from the file the store saved at its last stop
+// (mapped).
 func BenchmarkChartWarm(b *testing.B) {
 	const n = 1 << 20
-	db, ids := engineRuns(b, 24, n)
-	e := NewEngine(db, Options{CacheBytes: -1})
-	if _, err := e.Chart("p", ChartRequest{Runs: ids, Keys: []string{"loss"},
-		Width: ptr(1000)}); err != nil {
+	dir, file := b.TempDir(), filepath.Join(b.TempDir(), "blocks")
+	db, ids := engineRuns(b, dir, 24, n)
+	if err := db.Close(); err != nil {
 		b.Fatal(err)
 	}
+	full := ChartRequest{Runs: ids, Keys: []string{"loss"}, Width: ptr(1000)}
+	for _, mapped := range []bool{false, true} {
+		name := map[bool]string{false: "decoded", true: "mapped"}[mapped]
+		b.Run(name, func(b *testing.B) {
+			db, err := engine.Open(engine.Options{Dir: dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if mapped {
+				if _, err := db.LoadCache(file); err != nil {
+					b.Fatal(err)
+				}
+			}
+			e := NewEngine(db, Options{CacheBytes: -1})
+			if _, err := e.Chart("p", full); err != nil {
+				b.Fatal(err)
+			}
+			benchWarm(b, e, ids, n)
+			if err := db.Close(); err != nil {
+				b.Fatal(err)
+			}
+			if !mapped {
+				if _, err := db.SaveCache(file); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// benchWarm times charts of ids over e at a new width each time and at
+// random zooms; each run has n points.
+func benchWarm(b *testing.B, e *Engine, ids []string, n float64) {
 	b.Run("new-width", func(b *testing.B) {
 		width := 900
 		cpu := cpuTime()
@@ -140,15 +177,16 @@ func BenchmarkChartWarm(b *testing.B) {
 	})
 }
 
-// engineRuns stores runs of n points of curve in an in-memory engine and
-// returns it and the runs' ids; the engine is closed when b ends.
-func engineRuns(b *testing.B, runs, n int) (*engine.DB, []string) {
-	db, err := engine.Open(engine.Options{InMemory: true})
+// engineRuns stores runs of n points of curve in an engine in dir (in
+// memory when dir is "") and returns it and the runs' ids; the engine is
+// closed when b ends unless the caller closed it.
+func engineRuns(b *testing.B, dir string, runs, n int) (*engine.DB, []string) {
+	db, err := engine.Open(engine.Options{Dir: dir, InMemory: dir == ""})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		if err := db.Close(); err != nil {
+		if err := db.Close(); err != nil && !errors.Is(err, engine.ErrClosed) {
 			b.Error(err)
 		}
 	})
