@@ -115,6 +115,7 @@ type cacheEntry struct {
 // summaries; safe for concurrent use.
 type blockCache struct {
 	shards []cacheShard
+	puts   atomic.Uint64 // entries stored, ever
 }
 
 type cacheShard struct {
@@ -177,6 +178,7 @@ func (c *blockCache) put(k cacheKey, v any, size int) {
 	if s.m[k] != nil {
 		return
 	}
+	c.puts.Add(1)
 	e := &cacheEntry{key: k, val: v, size: size, used: true}
 	s.m[k] = e
 	s.pushFront(e)

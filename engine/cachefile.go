@@ -95,12 +95,23 @@ func (c *blockCache) snapshot() []cachedEntry {
 // SaveCache writes the decoded blocks and summaries of the block cache to
 // path, replacing the file there only once the new one is whole. Call it
 // after Close, so that no reader adds entries meanwhile; it returns the
-// bytes written.
+// bytes written. When the cache was filled from path and has stored
+// nothing since, the file already holds every entry: it is kept, and
+// SaveCache returns 0. A restart that decoded nothing new (its charts
+// drawn from the saved blocks) so stops without writing a gigabyte.
 //
 // The file is not synced: a gigabyte at the chart targets' size took
 // seconds to reach the disk, and a file that a crash cut short fails the
 // checks of LoadCache and is dropped like any unusable one.
 func (db *DB) SaveCache(path string) (int64, error) {
+	db.loadedCache.Lock()
+	unchanged := db.loadedCache.path == path && db.cache.puts.Load() == db.loadedCache.puts
+	db.loadedCache.Unlock()
+	if unchanged {
+		if _, err := os.Stat(path); err == nil {
+			return 0, nil
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return 0, fmt.Errorf("save block cache: %w", err)
 	}
@@ -261,6 +272,11 @@ func (db *DB) LoadCache(path string) (int, error) {
 	mappedCaches.Lock()
 	mappedCaches.maps = append(mappedCaches.maps, m)
 	mappedCaches.Unlock()
+	db.loadedCache.Lock()
+	defer db.loadedCache.Unlock()
+	// Entries stored before the load are not in the file: SaveCache must
+	// then write, whatever follows.
+	fresh := db.cache.puts.Load() == 0
 	for _, e := range entries {
 		switch v := e.val.(type) {
 		case *decodedBlock:
@@ -268,6 +284,9 @@ func (db *DB) LoadCache(path string) (int, error) {
 		case *decodedSummary:
 			db.cache.put(e.key, v, summaryBytes(v))
 		}
+	}
+	if fresh {
+		db.loadedCache.path, db.loadedCache.puts = path, db.cache.puts.Load()
 	}
 	return len(entries), nil
 }

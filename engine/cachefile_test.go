@@ -231,3 +231,66 @@ func TestCacheFileSaveKeepsOldOnError(t *testing.T) {
 		t.Errorf("the saved file changed after a failed save (err %v)", err)
 	}
 }
+
+// A cache that stored nothing since it was loaded from a file is not
+// written again; one that did is.
+func TestCacheFileKeptWhenUnchanged(t *testing.T) {
+	dir, file, _ := cachedStore(t)
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resave := func(read func(db *DB)) int64 {
+		t.Helper()
+		db, err := Open(Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.LoadCache(file); err != nil {
+			t.Fatal(err)
+		}
+		read(db)
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.SaveCache(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if n := resave(func(db *DB) { chunkViews(t, db, "even", "loss") }); n != 0 {
+		t.Errorf("SaveCache wrote %d bytes after reads the file answered, want 0", n)
+	}
+	if after, err := os.ReadFile(file); err != nil || string(after) != string(before) {
+		t.Errorf("the file changed (err %v)", err)
+	}
+
+	// A block written since is decoded at its first read: a new entry.
+	db, err := Open(Options{Dir: dir, HeadMaxPoints: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, db, "p", "even", rowsOf("loss", stepRange(3500, 4500), sine))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := resave(func(db *DB) { chunkViews(t, db, "even", "loss") }); n <= int64(len(before)) {
+		t.Errorf("SaveCache wrote %d bytes after decoding a new block, want more than %d",
+			n, len(before))
+	}
+
+	// Entries stored before the load are not in the file.
+	db = openDB(t, dir, Options{})
+	chunkViews(t, db, "odd", "acc")
+	if _, err := db.LoadCache(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.SaveCache(file); err != nil || n == 0 {
+		t.Errorf("SaveCache after reads before the load = %d, %v; want a write", n, err)
+	}
+}

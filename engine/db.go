@@ -39,6 +39,13 @@ type DB struct {
 	blocks BlockStore // the bytes of sealed blocks
 	opts   Options
 	cache  *blockCache
+	// loadedCache is the saved block cache LoadCache filled the cache
+	// from, and the cache's puts once it had.
+	loadedCache struct {
+		sync.Mutex
+		path string
+		puts uint64
+	}
 
 	// createMu serializes changes to the catalogue's membership: creating
 	// projects and runs, deleting runs.

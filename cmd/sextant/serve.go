@@ -94,9 +94,12 @@ func serve(ctx context.Context, o serveOptions, log *slog.Logger) error {
 	}
 	log.Info("store closed", "took", time.Since(closeStart), "uptime", time.Since(start))
 	saveStart := time.Now()
-	if n, err := db.SaveCache(blocks); err != nil {
+	switch n, err := db.SaveCache(blocks); {
+	case err != nil:
 		log.Warn("block cache not saved", "err", err)
-	} else {
+	case n == 0:
+		log.Info("block cache kept: nothing decoded since it was loaded", "file", blocks)
+	default:
 		log.Info("block cache saved", "file", blocks, "bytes", n, "took", time.Since(saveStart))
 	}
 	saveStart = time.Now()
