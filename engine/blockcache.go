@@ -52,6 +52,10 @@ type decodedBlock struct {
 	asked    atomic.Int32 // calls of cutTable
 	cutsOnce sync.Once
 	cuts     []block.Cuts
+	// hasCuts is set once cuts holds the table, so that a reader outside
+	// cutsOnce (a save of the cache, a block loaded with its table) can
+	// see it.
+	hasCuts atomic.Bool
 }
 
 // cutTable returns the Cuts of the block's buckets, or nil the first time
@@ -62,11 +66,25 @@ type decodedBlock struct {
 // buckets it splits; a block asked again is likely to be read again, and
 // gets its table.
 func (b *decodedBlock) cutTable() []block.Cuts {
+	if b.hasCuts.Load() {
+		return b.cuts
+	}
 	if b.asked.Add(1) == 1 {
 		return nil
 	}
-	b.cutsOnce.Do(func() { b.cuts = block.AppendCuts(nil, b.span.Values) })
+	b.cutsOnce.Do(func() {
+		b.cuts = block.AppendCuts(nil, b.span.Values)
+		b.hasCuts.Store(true)
+	})
 	return b.cuts
+}
+
+// builtCuts returns the block's Cuts if they were built, else nil.
+func (b *decodedBlock) builtCuts() []block.Cuts {
+	if b.hasCuts.Load() {
+		return b.cuts
+	}
+	return nil
 }
 
 // decodedSummary is a block's statistics and pyramid as the cache holds

@@ -83,6 +83,17 @@ func cachedStore(t *testing.T) (dir, file string, want map[string][]chunkView) {
 		"even/loss": chunkViews(t, db, "even", "loss"),
 		"odd/acc":   chunkViews(t, db, "odd", "acc"),
 	}
+	// A block's Cuts are built at its second ask; build those of "even".
+	err = db.Scan("p", "even", "loss", math.MinInt64, math.MaxInt64, func(c *Chunk) error {
+		if _, err := c.Cuts(); err != nil {
+			return err
+		}
+		_, err := c.Again().Cuts()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +121,31 @@ func TestCacheFileRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("series read from the loaded cache differ from the store's")
+	}
+	// The Cuts built before the save come back at the first ask; those
+	// never built are built at the second, as for any block.
+	for run, key := range map[string]string{"even": "loss", "odd": "acc"} {
+		err := db.Scan("p", run, key, math.MinInt64, math.MaxInt64, func(c *Chunk) error {
+			cuts, err := c.Cuts()
+			if err != nil {
+				return err
+			}
+			p, err := c.Points()
+			if err != nil {
+				return err
+			}
+			switch {
+			case run == "even" && !reflect.DeepEqual(cuts, block.AppendCuts(nil, p.Values)):
+				t.Errorf("%s: the loaded Cuts of the block at %d (%d of them) differ from "+
+					"its values'", run, c.Stats.MinStep, len(cuts))
+			case run == "odd" && cuts != nil:
+				t.Errorf("%s: the block at %d has Cuts at its first ask", run, c.Stats.MinStep)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	st := db.Stats()
 	if st.CacheMisses != 0 || st.SummaryMisses != 0 {
@@ -265,6 +301,30 @@ func TestCacheFileKeptWhenUnchanged(t *testing.T) {
 	}
 	if after, err := os.ReadFile(file); err != nil || string(after) != string(before) {
 		t.Errorf("the file changed (err %v)", err)
+	}
+
+	// Cuts built since the load are worth saving: "odd" had none.
+	buildCuts := func(db *DB) {
+		err := db.Scan("p", "odd", "acc", math.MinInt64, math.MaxInt64, func(c *Chunk) error {
+			if _, err := c.Cuts(); err != nil {
+				return err
+			}
+			_, err := c.Again().Cuts()
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := resave(buildCuts); n <= int64(len(before)) {
+		t.Errorf("SaveCache wrote %d bytes after building Cuts, want more than %d", n,
+			len(before))
+	}
+	if n := resave(buildCuts); n != 0 {
+		t.Errorf("SaveCache wrote %d bytes when the file had every Cuts, want 0", n)
+	}
+	if before, err = os.ReadFile(file); err != nil {
+		t.Fatal(err)
 	}
 
 	// A block written since is decoded at its first read: a new entry.

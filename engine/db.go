@@ -40,11 +40,13 @@ type DB struct {
 	opts   Options
 	cache  *blockCache
 	// loadedCache is the saved block cache LoadCache filled the cache
-	// from, and the cache's puts once it had.
+	// from, the cache's puts once it had, and how many of its blocks came
+	// with their Cuts.
 	loadedCache struct {
 		sync.Mutex
 		path string
 		puts uint64
+		cuts int
 	}
 
 	// createMu serializes changes to the catalogue's membership: creating
