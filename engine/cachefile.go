@@ -106,10 +106,10 @@ func (c *blockCache) snapshot() []cachedEntry {
 // SaveCache writes the decoded blocks and summaries of the block cache to
 // path, replacing the file there only once the new one is whole. Call it
 // after Close, so that no reader adds entries meanwhile; it returns the
-// bytes written. When the cache was filled from path and has stored
-// nothing since, nor built the Cuts of a block, the file already holds
-// every entry: it is kept, and SaveCache returns 0. A restart that decoded nothing new (its charts
-// drawn from the saved blocks) so stops without writing a gigabyte.
+// bytes written. When the cache was filled from path and has since stored
+// nothing and built no block's Cuts, the file already holds every entry:
+// it is kept, and SaveCache returns 0. A restart whose charts all drew
+// from the saved blocks so stops without writing a gigabyte.
 //
 // The file is not synced: a gigabyte at the chart targets' size took
 // seconds to reach the disk, and a file that a crash cut short fails the
@@ -148,6 +148,8 @@ type cacheFileWriter struct {
 	index []byte
 }
 
+// writeCacheFile writes entries to a new file at path and returns its
+// size.
 func writeCacheFile(path string, entries []cachedEntry) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
