@@ -46,11 +46,27 @@ func chunkViews(t *testing.T, db *DB, run, key string) []chunkView {
 	return out
 }
 
+// buildCuts has the block cache build the Cuts of every block of a
+// series: it builds a block's table at its second ask.
+func buildCuts(t *testing.T, db *DB, run, key string) {
+	t.Helper()
+	err := db.Scan("p", run, key, math.MinInt64, math.MaxInt64, func(c *Chunk) error {
+		if _, err := c.Cuts(); err != nil {
+			return err
+		}
+		_, err := c.Again().Cuts()
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Scan(%s, %s): %v", run, key, err)
+	}
+}
+
 // cachedStore writes two runs of sealed blocks (one evenly stepped with
 // NaNs, one with irregular steps), reads them so that the block cache holds
-// every block and summary, closes the store and saves the cache. It
-// returns the store's directory, the saved file, and what each series
-// showed.
+// every block and summary, builds the Cuts of the first run's blocks,
+// closes the store and saves the cache. It returns the store's directory,
+// the saved file, and what each series showed.
 func cachedStore(t *testing.T) (dir, file string, want map[string][]chunkView) {
 	t.Helper()
 	dir, file = t.TempDir(), filepath.Join(t.TempDir(), "cache", "blocks")
@@ -83,17 +99,7 @@ func cachedStore(t *testing.T) (dir, file string, want map[string][]chunkView) {
 		"even/loss": chunkViews(t, db, "even", "loss"),
 		"odd/acc":   chunkViews(t, db, "odd", "acc"),
 	}
-	// A block's Cuts are built at its second ask; build those of "even".
-	err = db.Scan("p", "even", "loss", math.MinInt64, math.MaxInt64, func(c *Chunk) error {
-		if _, err := c.Cuts(); err != nil {
-			return err
-		}
-		_, err := c.Again().Cuts()
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	buildCuts(t, db, "even", "loss")
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -304,23 +310,12 @@ func TestCacheFileKeptWhenUnchanged(t *testing.T) {
 	}
 
 	// Cuts built since the load are worth saving: "odd" had none.
-	buildCuts := func(db *DB) {
-		err := db.Scan("p", "odd", "acc", math.MinInt64, math.MaxInt64, func(c *Chunk) error {
-			if _, err := c.Cuts(); err != nil {
-				return err
-			}
-			_, err := c.Again().Cuts()
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := resave(buildCuts); n <= int64(len(before)) {
+	oddCuts := func(db *DB) { buildCuts(t, db, "odd", "acc") }
+	if n := resave(oddCuts); n <= int64(len(before)) {
 		t.Errorf("SaveCache wrote %d bytes after building Cuts, want more than %d", n,
 			len(before))
 	}
-	if n := resave(buildCuts); n != 0 {
+	if n := resave(oddCuts); n != 0 {
 		t.Errorf("SaveCache wrote %d bytes when the file had every Cuts, want 0", n)
 	}
 	if before, err = os.ReadFile(file); err != nil {

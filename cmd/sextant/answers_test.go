@@ -86,14 +86,33 @@ func postHistory(t *testing.T, p *proc, key, rows string) {
 	}
 }
 
-var chartCacheRE = regexp.MustCompile(`(?m)^sextant_chart_cache_(hits|misses)_total (\S+)$`)
+var (
+	chartCacheRE  = regexp.MustCompile(`(?m)^sextant_chart_cache_(hits|misses)_total (\S+)$`)
+	engineCacheRE = regexp.MustCompile(`(?m)^sextant_engine_cache_(hits|misses)_total (\S+)$`)
+)
 
-// chartCache reads the chart cache's hits and misses from /metrics.
+// chartCache reads the chart answer cache's hits and misses from /metrics.
 func chartCache(t *testing.T, p *proc, key string) (hits, misses int) {
 	t.Helper()
+	return hitsAndMisses(t, p, key, chartCacheRE)
+}
+
+// engineCache reads the block cache's hits and misses from /metrics.
+func engineCache(t *testing.T, p *proc, key string) (hits, misses int) {
+	t.Helper()
+	return hitsAndMisses(t, p, key, engineCacheRE)
+}
+
+// hitsAndMisses reads the two counters re matches in /metrics, whose
+// first group is "hits" or "misses" and second the value.
+func hitsAndMisses(t *testing.T, p *proc, key string, re *regexp.Regexp) (hits, misses int) {
+	t.Helper()
 	body := p.mustRequest(key, "GET", "/metrics", "", 200)
-	found := 0
-	for _, m := range chartCacheRE.FindAllStringSubmatch(body, -1) {
+	found := re.FindAllStringSubmatch(body, -1)
+	if len(found) != 2 {
+		t.Fatalf("/metrics has %d counters matching %s, want 2:\n%s", len(found), re, body)
+	}
+	for _, m := range found {
 		n, err := strconv.Atoi(m[2])
 		if err != nil {
 			t.Fatalf("/metrics: %s: %v", m[0], err)
@@ -103,10 +122,6 @@ func chartCache(t *testing.T, p *proc, key string) (hits, misses int) {
 		} else {
 			misses = n
 		}
-		found++
-	}
-	if found != 2 {
-		t.Fatalf("/metrics has %d chart cache counters, want 2:\n%s", found, body)
 	}
 	return hits, misses
 }
@@ -134,30 +149,6 @@ func TestServeAnswerCacheCorrupt(t *testing.T) {
 	if _, err := os.Stat(saved); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the damaged cache is still there (stat: %v)", err)
 	}
-}
-
-var engineCacheRE = regexp.MustCompile(`(?m)^sextant_engine_cache_(hits|misses)_total (\S+)$`)
-
-// engineCache reads the block cache's hits and misses from /metrics.
-func engineCache(t *testing.T, p *proc, key string) (hits, misses int) {
-	t.Helper()
-	body := p.mustRequest(key, "GET", "/metrics", "", 200)
-	m := engineCacheRE.FindAllStringSubmatch(body, -1)
-	if len(m) != 2 {
-		t.Fatalf("/metrics has %d block cache counters, want 2:\n%s", len(m), body)
-	}
-	for _, c := range m {
-		n, err := strconv.Atoi(c[2])
-		if err != nil {
-			t.Fatalf("/metrics: %s: %v", c[0], err)
-		}
-		if c[1] == "hits" {
-			hits = n
-		} else {
-			misses = n
-		}
-	}
-	return hits, misses
 }
 
 // TestServeBlockCacheRestart checks, through the real binary, that the
