@@ -101,17 +101,21 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			err := it.Item().Value(func(v []byte) error {
-				if ref, ok := db.cachedRef(v); ok {
-					refs = append(refs, ref)
-					return nil
-				}
-				ref, st, pyr, err := decodeSummaryValue(v)
+				ref, n, err := decodeSummaryHeader(v)
 				if err != nil {
 					return err
 				}
+				s, ok := db.cachedSummary(ref.hash)
+				if !ok {
+					st, pyr, err := block.DecodeSummary(v[n:])
+					if err != nil {
+						return err
+					}
+					s = newDecodedSummary(st, pyr)
+					db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, s, summaryBytes(s))
+				}
+				ref.minStep, ref.maxStep, ref.count = s.st.MinStep, s.st.MaxStep, s.st.Count
 				refs = append(refs, ref)
-				s := newDecodedSummary(st, pyr)
-				db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, s, summaryBytes(s))
 				return nil
 			})
 			if err != nil {
@@ -124,24 +128,6 @@ func (db *DB) loadRefs(rs *runState, key string) ([]blockRef, error) {
 		return nil, fmt.Errorf("load blocks of %s/%s %q: %w", rs.project, rs.id, key, err)
 	}
 	return refs, nil
-}
-
-// cachedRef returns the block a summary value describes when its summary
-// is in the block cache (loaded from a saved cache, say), without decoding
-// the summary: its statistics give the block's bounds.
-func (db *DB) cachedRef(v []byte) (blockRef, bool) {
-	ref, _, err := decodeSummaryHeader(v)
-	if err != nil {
-		return blockRef{}, false
-	}
-	c, ok := db.cache.get(cacheKey{hash: ref.hash, kind: kindSummary})
-	if !ok {
-		return blockRef{}, false
-	}
-	db.stats.summaryHits.Add(1)
-	st := &c.(*decodedSummary).st
-	ref.minStep, ref.maxStep, ref.count = st.MinStep, st.MaxStep, st.Count
-	return ref, true
 }
 
 // readBlock returns a copy of the points of a sealed block, which the

@@ -10,6 +10,17 @@ import (
 	"github.com/sextant-ml/sextant/engine/block"
 )
 
+// cachedSummary returns the summary of the block of this hash if the
+// block cache holds it, and counts the hit.
+func (db *DB) cachedSummary(hash uint64) (*decodedSummary, bool) {
+	v, ok := db.cache.get(cacheKey{hash: hash, kind: kindSummary})
+	if !ok {
+		return nil, false
+	}
+	db.stats.summaryHits.Add(1)
+	return v.(*decodedSummary), true
+}
+
 // readSummary returns the summary of a sealed block through the block
 // cache: block.DecodeSummary unpacks a compact encoding and takes tens of
 // microseconds a block, which a chart over a long series would pay for
@@ -17,11 +28,10 @@ import (
 // written.
 func (db *DB) readSummary(txn *badger.Txn, rs *runState, key string, ref blockRef) (
 	*decodedSummary, error) {
-	k := cacheKey{hash: ref.hash, kind: kindSummary}
-	if v, ok := db.cache.get(k); ok {
-		db.stats.summaryHits.Add(1)
-		return v.(*decodedSummary), nil
+	if s, ok := db.cachedSummary(ref.hash); ok {
+		return s, nil
 	}
+	k := cacheKey{hash: ref.hash, kind: kindSummary}
 	item, err := txn.Get(seriesKey(prefixSummary, rs.project, rs.id, key, ref.minStep))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, fmt.Errorf("summary %q@%d of %s/%s: missing: %w",
