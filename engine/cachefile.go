@@ -272,19 +272,15 @@ func viewOf[T any](m []byte, off uint64, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&m[off])), n)
 }
 
-// mappedCaches keeps the saved caches mapped for the life of the process:
-// spans read from a mapped entry may be held by callers after the entry
-// left the cache, or after the DB closed.
-var mappedCaches struct {
-	sync.Mutex
-	maps [][]byte
-}
-
 // LoadCache maps a block cache saved by SaveCache and puts its entries in
 // the block cache, checking each entry's bytes first; it returns how many
 // entries it put. An unusable file (ErrCacheFile) leaves the cache as it
 // was; a missing one is an error satisfying errors.Is(err, os.ErrNotExist).
 // Call it right after Open, before the first read.
+//
+// A file that loads stays mapped for the life of the process, never
+// unmapped: spans read from a mapped entry may be held by callers after
+// the entry left the cache, or after the DB closed.
 func (db *DB) LoadCache(path string) (int, error) {
 	m, err := mapFile(path)
 	if err != nil {
@@ -295,9 +291,6 @@ func (db *DB) LoadCache(path string) (int, error) {
 		_ = unmapFile(m)
 		return 0, fmt.Errorf("load block cache %s: %w", path, err)
 	}
-	mappedCaches.Lock()
-	mappedCaches.maps = append(mappedCaches.maps, m)
-	mappedCaches.Unlock()
 	db.loadedCache.Lock()
 	defer db.loadedCache.Unlock()
 	// Entries stored before the load are not in the file: SaveCache must
