@@ -23,9 +23,7 @@ func TestServeAnswerCacheRestart(t *testing.T) {
 	saved := filepath.Join(dir, "cache", "answers")
 	const key = "answers-admin-key"
 	env := "SEXTANT_ADMIN_KEY=" + key
-	p := startServe(t, dir, env)
-	p.mustRequest(key, "POST", "/api/v1/projects", `{"name":"p"}`, 201)
-	p.mustRequest(key, "POST", "/api/v1/projects/p/runs", `{"id":"r"}`, 201)
+	p := startWithRun(t, dir, key)
 	var rows strings.Builder
 	for i := range 100 {
 		fmt.Fprintf(&rows, `{"_step":%d,"loss":%d}`+"\n", i, 1000-i)
@@ -75,6 +73,16 @@ func TestServeAnswerCacheRestart(t *testing.T) {
 	if hits, _ := chartCache(t, p, key); hits != 0 {
 		t.Errorf("after a kill and restart: %d cache hits, want 0", hits)
 	}
+}
+
+// startWithRun starts the server on dir with admin key key, and creates
+// project p and its run r.
+func startWithRun(t *testing.T, dir, key string) *proc {
+	t.Helper()
+	p := startServe(t, dir, "SEXTANT_ADMIN_KEY="+key)
+	p.mustRequest(key, "POST", "/api/v1/projects", `{"name":"p"}`, 201)
+	p.mustRequest(key, "POST", "/api/v1/projects/p/runs", `{"id":"r"}`, 201)
+	return p
 }
 
 func postHistory(t *testing.T, p *proc, key, rows string) {
@@ -163,9 +171,7 @@ func TestServeBlockCacheRestart(t *testing.T) {
 	saved := filepath.Join(dir, "cache", "blocks")
 	const key = "blocks-admin-key"
 	env := "SEXTANT_ADMIN_KEY=" + key
-	p := startServe(t, dir, env)
-	p.mustRequest(key, "POST", "/api/v1/projects", `{"name":"p"}`, 201)
-	p.mustRequest(key, "POST", "/api/v1/projects/p/runs", `{"id":"r"}`, 201)
+	p := startWithRun(t, dir, key)
 	var rows strings.Builder
 	for i := range 5000 {
 		fmt.Fprintf(&rows, `{"_step":%d,"loss":%g}`+"\n", i, 1/float64(i+1))
