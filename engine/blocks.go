@@ -162,6 +162,31 @@ func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (*decodedBlock, 
 	return b, nil
 }
 
+// cacheSealed puts a block being sealed in the block cache, as its points
+// and its summary would decode, so that no reader decodes it while the
+// cache holds it. A chart mostly asks for what was logged last (a run being
+// watched as it trains, the runs a server took in before a restart, whose
+// cache it saves at a clean stop), and decoding is most of the work of a
+// chart over blocks not read before: a hundred runs of a million points took
+// seconds. The encoding keeps every bit of a value and Summarize's output,
+// so the entries are those a reader would put. p belongs to the head and
+// is copied. Only metrics are put: the clock series, as many points again
+// each, are read only by charts against time and would crowd them out.
+//
+// An entry put by a seal round that then fails is harmless: it is keyed by
+// the hash of the block's bytes, which a later round writes again or never.
+func (db *DB) cacheSealed(ref blockRef, p Points, st block.Stats, pyr []block.Bucket) {
+	s := compactSpan(Points{Steps: p.Steps, Values: append([]float64(nil), p.Values...)})
+	if s.steps != nil {
+		s.steps = append([]int64(nil), p.Steps...)
+	}
+	b := &decodedBlock{span: s}
+	db.cache.put(cacheKey{hash: ref.hash, kind: kindPoints}, b, spanBytes(&s))
+	sum := newDecodedSummary(st, pyr)
+	db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, sum, summaryBytes(sum))
+	db.stats.blocksCached.Add(1)
+}
+
 // Buffers for encoded blocks fetched from the BlockStore, and for decoded
 // steps that turn out evenly spaced and are not kept.
 var (

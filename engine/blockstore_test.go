@@ -181,6 +181,7 @@ func TestEngineUsesBlockStore(t *testing.T) {
 		t.Errorf("Badger holds %d keys under %s, want 0", n, prefixBlock)
 	}
 
+	db.cache.reset() // the seal put the blocks there; fetch them
 	want := pointsOf(stepRange(0, 1000), sine)
 	got, err := db.Read("p", "r", "loss", 0, math.MaxInt64)
 	if err != nil || !samePoints(got, want) {

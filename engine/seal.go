@@ -337,6 +337,9 @@ func (db *DB) putBlock(rs *runState, j *sealJob, p Points) blockRef {
 	ref := blockRef{minStep: p.Steps[0], maxStep: p.Steps[p.Len()-1], count: p.Len(),
 		hash: xxhash.Sum64(enc), id: newBlockID()}
 	sum := encodeSummaryValue(ref, st, pyr)
+	if j.s.key != KeyTimestamp && j.s.key != KeyRuntime {
+		db.cacheSealed(ref, p, st, pyr)
+	}
 	j.puts = append(j.puts, StoredBlock{Key: blockKey(rs, j.s.key, ref), Data: enc})
 	j.writes = append(j.writes,
 		write{key: seriesKey(prefixSummary, rs.project, rs.id, j.s.key, ref.minStep), value: sum})

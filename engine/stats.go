@@ -20,6 +20,7 @@ type Stats struct {
 	SweepErrors     uint64 // sweeps of orphaned blocks that failed
 	CacheHits       uint64 // block reads answered by the cache
 	CacheMisses     uint64 // block reads that decoded stored bytes
+	BlocksCached    uint64 // blocks put in the cache as they were sealed
 	SummaryHits     uint64 // block summaries answered by the cache
 	SummaryMisses   uint64 // block summaries read from Badger and decoded
 	CacheEvictions  uint64 // decoded blocks and summaries the cache dropped for room
@@ -35,6 +36,7 @@ type counters struct {
 	blockBytes, cacheHits, cacheMisses        atomic.Uint64
 	summaryHits, summaryMisses, blocksDeleted atomic.Uint64
 	orphansDeleted, sweeps, sweepErrors       atomic.Uint64
+	blocksCached                              atomic.Uint64
 	headPoints, runs                          atomic.Int64
 }
 
@@ -68,6 +70,7 @@ func (db *DB) Stats() Stats {
 		SweepErrors:     c.sweepErrors.Load(),
 		CacheHits:       c.cacheHits.Load(),
 		CacheMisses:     c.cacheMisses.Load(),
+		BlocksCached:    c.blocksCached.Load(),
 		SummaryHits:     c.summaryHits.Load(),
 		SummaryMisses:   c.summaryMisses.Load(),
 		CacheEvictions:  evicted,
