@@ -229,9 +229,10 @@ func (c *Chunk) Span(i, j int) (Span, error) {
 
 // Cuts returns the Cuts of the chunk's buckets, one per bucket of Pyramid,
 // shared with the block cache (they must not be written), or nil when the
-// cache has not built them yet: it builds a block's table the second time
-// a chunk of it asks (a chunk is one read of the block), and the first
-// reader scans. Every call on one chunk gives the same answer. A bucket's
+// cache has not built them yet: it builds a decoded block's table the
+// second time a chunk of it asks (a chunk is one read of the block), and
+// the first reader scans; a block put there by its seal has them from the
+// start. Every call on one chunk gives the same answer. A bucket's
 // Cuts say something only when its values are all finite.
 func (c *Chunk) Cuts() ([]block.Cuts, error) {
 	if c.cutsAsked {

@@ -377,10 +377,16 @@ func TestSealFillsCache(t *testing.T) {
 		points    Points
 		summaries [][]byte
 		extremes  []Extreme
+		cuts      []block.Cuts // nil for a block read the first time
 	}
 	readAll := func() read {
 		var r read
 		err := db.Scan("p", "r", "x", 0, math.MaxInt64, func(c *Chunk) error {
+			cuts, err := c.Cuts()
+			if err != nil {
+				return err
+			}
+			r.cuts = append(r.cuts, cuts...)
 			p, err := c.Points()
 			r.points = Points{Steps: append(r.points.Steps, p.Steps...),
 				Values: append(r.points.Values, p.Values...)}
@@ -422,5 +428,16 @@ func TestSealFillsCache(t *testing.T) {
 	}
 	if !slices.EqualFunc(cached.extremes, decoded.extremes, sameExtreme) {
 		t.Errorf("extremes put by the seal differ from the decoded ones")
+	}
+	if decoded.cuts != nil {
+		t.Errorf("decoded blocks had Cuts at their first read")
+	}
+	var want []block.Cuts
+	for lo := 0; lo < len(steps); lo += 256 {
+		want = block.AppendCuts(want, decoded.points.Values[lo:min(lo+256, len(steps))])
+	}
+	if !slices.Equal(cached.cuts, want) {
+		t.Errorf("the seal put %d Cuts, want the %d built from the decoded values",
+			len(cached.cuts), len(want))
 	}
 }

@@ -169,8 +169,11 @@ func (db *DB) blockSpan(rs *runState, key string, ref blockRef) (*decodedBlock, 
 // cache it saves at a clean stop), and decoding is most of the work of a
 // chart over blocks not read before: a hundred runs of a million points took
 // seconds. The encoding keeps every bit of a value and Summarize's output,
-// so the entries are those a reader would put. p belongs to the head and
-// is copied. Only metrics are put: the clock series, as many points again
+// so the entries are those a reader would put. The block's Cuts are built
+// at once, while its values are in the processor's caches: a reader builds
+// them only on a block's second chart, to spare a block read once, which a
+// sealed block, likely read many times, need not be. p belongs to the head
+// and is copied. Only metrics are put: the clock series, as many points again
 // each, are read only by charts against time and would crowd them out.
 //
 // An entry put by a seal round that then fails is harmless: it is keyed by
@@ -180,7 +183,8 @@ func (db *DB) cacheSealed(ref blockRef, p Points, st block.Stats, pyr []block.Bu
 	if s.steps != nil {
 		s.steps = append([]int64(nil), p.Steps...)
 	}
-	b := &decodedBlock{span: s}
+	b := &decodedBlock{span: s, cuts: block.AppendCuts(nil, s.Values)}
+	b.hasCuts.Store(true)
 	db.cache.put(cacheKey{hash: ref.hash, kind: kindPoints}, b, spanBytes(&s))
 	sum := newDecodedSummary(st, pyr)
 	db.cache.put(cacheKey{hash: ref.hash, kind: kindSummary}, sum, summaryBytes(sum))
