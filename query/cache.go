@@ -23,58 +23,91 @@ const (
 // ChartJSON answers a chart query as JSON appended to dst, from the cache
 // when the same query was answered since the last write to its runs.
 func (e *Engine) ChartJSON(dst []byte, project string, req ChartRequest) ([]byte, error) {
-	return e.chartAnswer(dst, project, req, formatJSON)
+	a, err := e.Answer(dst, project, req, false)
+	a.Remember()
+	return a.Bytes, err
 }
 
 // ChartArrow answers a chart query as the Arrow IPC stream that
 // ChartResult.WriteArrow writes, appended to dst, and caches it as ChartJSON
 // does: a notebook that runs its cell again asks the same query.
 func (e *Engine) ChartArrow(dst []byte, project string, req ChartRequest) ([]byte, error) {
-	return e.chartAnswer(dst, project, req, formatArrow)
+	a, err := e.Answer(dst, project, req, true)
+	a.Remember()
+	return a.Bytes, err
 }
 
-// chartAnswer answers a chart query in format, appended to dst, from the
-// cache when it can.
-func (e *Engine) chartAnswer(dst []byte, project string, req ChartRequest,
-	format byte) ([]byte, error) {
+// ChartAnswer is a chart query's answer, and the cache entry it makes
+// when it was computed rather than found in the cache.
+type ChartAnswer struct {
+	// Bytes is the dst passed to Engine.Answer with the answer appended;
+	// on an error, dst as it was.
+	Bytes []byte
+
+	e        *Engine
+	key      []byte
+	from     int // the answer's start in Bytes
+	computed bool
+}
+
+// Remember puts a computed answer in the answer cache; it does nothing for
+// an answer that came from the cache, or for an error. Copying a 10 MB
+// answer into the cache and hashing it costs a few milliseconds, so the
+// server sends the answer first and remembers it after. Bytes must not
+// have changed in between.
+func (a *ChartAnswer) Remember() {
+	if !a.computed || a.key == nil {
+		return
+	}
+	a.e.cache.SetBig(a.key, a.Bytes[a.from:])
+	a.computed = false
+}
+
+// Answer answers a chart query as JSON (or as Arrow when arrow is set)
+// appended to dst, from the cache when it can. A computed answer enters
+// the cache only when its Remember is called.
+func (e *Engine) Answer(dst []byte, project string, req ChartRequest,
+	arrow bool) (ChartAnswer, error) {
+	format := formatJSON
+	if arrow {
+		format = formatArrow
+	}
+	a := ChartAnswer{Bytes: dst, e: e, from: len(dst)}
 	q, err := req.normalize()
 	if err != nil {
-		return dst, err
+		return a, err
 	}
 	runs, err := e.resolveRuns(project, q)
 	if err != nil {
-		return dst, err
+		return a, err
 	}
-	var key []byte
 	if e.cache != nil {
-		key = cacheKey(project, q, runs, format)
-		if key == nil {
+		a.key = cacheKey(project, q, runs, format)
+		if a.key == nil {
 			e.misses.Add(1)
-		} else if out, ok := e.cached(dst, key); ok {
+		} else if out, ok := e.cached(dst, a.key); ok {
 			e.hits.Add(1)
-			return out, nil
+			a.Bytes = out
+			return a, nil
 		} else {
 			e.misses.Add(1)
 		}
 	}
 	res, err := e.chart(project, q, runs)
 	if err != nil {
-		return dst, err
+		return a, err
 	}
-	var out []byte
-	if format == formatArrow {
+	if arrow {
 		w := bytes.NewBuffer(dst)
 		if err := res.WriteArrow(w); err != nil {
-			return dst, err
+			return a, err
 		}
-		out = w.Bytes()
+		a.Bytes = w.Bytes()
 	} else {
-		out = res.AppendJSON(dst)
+		a.Bytes = res.AppendJSON(dst)
 	}
-	if key != nil {
-		e.cache.SetBig(key, out[len(dst):])
-	}
-	return out, nil
+	a.computed = true
+	return a, nil
 }
 
 // cached appends the cached answer under key to dst. The answer is kept

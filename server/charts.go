@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -38,19 +39,28 @@ var chartBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // answerChart answers a chart query as JSON, or as Arrow when the request
 // accepts it, from the answer cache when it can. Share links call it too,
 // once they have checked that the query is part of the shared report.
+//
+// A computed answer enters the cache only after it is sent, with its
+// length given so that the client knows it has all of it before the
+// handler returns: the copy into the cache is then off the client's
+// clock.
 func (s *Server) answerChart(c *gin.Context, project string, req query.ChartRequest) error {
-	answer, mime := s.charts.ChartJSON, "application/json; charset=utf-8"
-	if wantsArrow(c) {
-		answer, mime = s.charts.ChartArrow, arrowMIME
+	mime := "application/json; charset=utf-8"
+	arrow := wantsArrow(c)
+	if arrow {
+		mime = arrowMIME
 	}
 	buf := chartBuffers.Get().(*[]byte)
 	defer chartBuffers.Put(buf)
-	out, err := answer((*buf)[:0], project, req)
+	a, err := s.charts.Answer((*buf)[:0], project, req, arrow)
 	if err != nil {
 		return queryError(err)
 	}
-	*buf = out
-	c.Data(http.StatusOK, mime, out)
+	*buf = a.Bytes
+	c.Header("Content-Length", strconv.Itoa(len(a.Bytes)))
+	c.Data(http.StatusOK, mime, a.Bytes)
+	c.Writer.Flush()
+	a.Remember()
 	return nil
 }
 

@@ -189,3 +189,35 @@ func TestQueryErrorTooLarge(t *testing.T) {
 			ae.status, ae.code, ae.message)
 	}
 }
+
+// TestChartAnswerCachedAfterSending checks that a chart answer carries its
+// length, and that the answer, which enters the cache only after it is
+// sent, is there for the same query asked again, in both formats.
+func TestChartAnswerCachedAfterSending(t *testing.T) {
+	e := newCastEnv(t, Config{})
+	logRows(t, e, "run1", 500)
+	const body = `{"runs":["run1"],"keys":["a","b"],"width":37}`
+	for _, accept := range []string{"application/json", arrowMIME} {
+		hits, _ := e.srv.charts.CacheStats()
+		var answers [2]response
+		for i := range answers {
+			answers[i] = e.do("member", "POST", "/api/v1/projects/proj/charts", body,
+				"Accept", accept)
+			res := answers[i]
+			if res.status != 200 {
+				t.Fatalf("POST charts (%s) = %d %s", accept, res.status, res.body)
+			}
+			if n := res.header.Get("Content-Length"); n != fmt.Sprint(len(res.body)) {
+				t.Errorf("POST charts (%s): Content-Length %q, body of %d bytes",
+					accept, n, len(res.body))
+			}
+		}
+		if after, _ := e.srv.charts.CacheStats(); after != hits+1 {
+			t.Errorf("%s: answer cache hits went from %d to %d over two equal queries, want +1",
+				accept, hits, after)
+		}
+		if !bytes.Equal(answers[0].body, answers[1].body) {
+			t.Errorf("%s: the cached answer differs from the computed one", accept)
+		}
+	}
+}
