@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -19,6 +20,11 @@ func TestAppendFloat(t *testing.T) {
 		{math.Copysign(0, -1), "-0"},
 		{-3, "-3"},
 		{42, "42"},
+		{1e6, "1000000"},
+		{-1e6, "-1000000"},
+		{999_999_999_999_999, "999999999999999"},
+		{1e15, "1e+15"},
+		{-2.5, "-2.5"},
 		{0.1, "0.1"},
 		{1e20, "1e+20"},
 		{math.NaN(), `"NaN"`},
@@ -28,6 +34,28 @@ func TestAppendFloat(t *testing.T) {
 	for _, tt := range tests {
 		if got := string(appendFloat(nil, tt.in)); got != tt.want {
 			t.Errorf("appendFloat(%v) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAppendInt checks the integer writer against strconv at every length
+// and at the ends of int64 and uint64.
+func TestAppendInt(t *testing.T) {
+	ints := []int64{0, 1, -1, 9, 10, -10, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+	for p := int64(1); p <= math.MaxInt64/10; p *= 10 {
+		ints = append(ints, p-1, p, p+1, -p, 7*p+3)
+	}
+	for _, v := range ints {
+		for _, prefix := range []string{"", "[1,"} {
+			got := string(appendInt([]byte(prefix), v))
+			if want := prefix + strconv.FormatInt(v, 10); got != want {
+				t.Errorf("appendInt(%q, %d) = %s, want %s", prefix, v, got, want)
+			}
+		}
+	}
+	for _, u := range []uint64{math.MaxUint64, math.MaxUint64 - 1, 1 << 63, 10_000_000_000_000_000_000} {
+		if got, want := string(appendUint(nil, u)), strconv.FormatUint(u, 10); got != want {
+			t.Errorf("appendUint(%d) = %s, want %s", u, got, want)
 		}
 	}
 }

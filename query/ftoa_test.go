@@ -226,9 +226,9 @@ func FuzzAppendFloat(f *testing.F) {
 }
 
 // isIntShortcut says that appendFloat writes v as an integer, the way
-// strconv would not for 1e6 and above.
+// strconv would not for a magnitude of 1e6 and above.
 func isIntShortcut(v float64) bool {
-	return v == math.Trunc(v) && math.Abs(v) < 1e15 && !math.Signbit(v)
+	return v == math.Trunc(v) && math.Abs(v) < 1e15 && v != 0
 }
 
 // BenchmarkAppendFloat formats 1024 values per iteration: float32 values
