@@ -18,7 +18,7 @@ import (
 // to the smallest x as M4 wants.
 type stepDrawer struct {
 	g      grid
-	m      *m4
+	out    sink
 	lo, hi int64 // the integer steps of the range
 	// ends[c] is the largest step of column c (smaller than the column's
 	// first step when it holds none); see columnEnds. Nil when the range
@@ -63,7 +63,7 @@ func (a *stepCol) add(first, lo, hi, last stepPoint) {
 // newStepDrawer returns a drawer of the grid's range into out. ends are
 // columnEnds of the grid, or nil to compute them.
 func newStepDrawer(g grid, ends []int64, out sink) *stepDrawer {
-	d := &stepDrawer{g: g, m: newM4(g, out)}
+	d := &stepDrawer{g: g, out: out}
 	if lo, hi, ok := stepRange(g); ok {
 		d.lo, d.hi = lo, hi
 		if ends == nil {
@@ -77,7 +77,6 @@ func newStepDrawer(g grid, ends []int64, out sink) *stepDrawer {
 // finish emits the last column; call it after the last chunk.
 func (d *stepDrawer) finish() {
 	d.flush()
-	d.m.flush()
 }
 
 // chunk draws one chunk; chunks arrive in increasing step.
@@ -338,19 +337,36 @@ func (d *stepDrawer) seek(s int64) {
 	}
 }
 
-// flush hands the current column to the M4 sink, if it has points.
+// flush emits the current column's M4 points, if it has any, and closes
+// it. They are already in order: the first point's step is at most the
+// steps of the smallest and the largest, which are at most the last's, and
+// a point that is two of them (the same step) is emitted once, as
+// column.picks would. Emitting them here rather than through an m4 spares
+// a chart of 100 runs at width 1000 the sorting of 100,000 columns.
 func (d *stepDrawer) flush() {
 	a := &d.acc
 	if a.n == 0 {
 		return
 	}
-	pt := func(p stepPoint) point {
-		return point{x: float64(p.step), y: p.y, step: p.step, idx: -1}
+	lo, hi := a.lo, a.hi
+	if hi.step < lo.step {
+		lo, hi = hi, lo
 	}
-	d.m.flush()
-	d.m.cur = d.c
-	d.m.col = column{n: a.n, first: pt(a.first), last: pt(a.last), lo: pt(a.lo), hi: pt(a.hi)}
+	prev := a.first.step
+	d.out.emit(stepPt(a.first))
+	for _, p := range [3]stepPoint{lo, hi, a.last} {
+		if p.step != prev {
+			d.out.emit(stepPt(p))
+			prev = p.step
+		}
+	}
+	d.out.closeColumn(d.c, stepPt(a.last))
 	*a = stepCol{}
+}
+
+// stepPt is p on the chart's axes, with no raw position.
+func stepPt(p stepPoint) point {
+	return point{x: float64(p.step), y: p.y, step: p.step, idx: -1}
 }
 
 // points draws the points of a span: it clips them to the range, cuts them
