@@ -53,7 +53,8 @@ func TestAppendInt(t *testing.T) {
 			}
 		}
 	}
-	for _, u := range []uint64{math.MaxUint64, math.MaxUint64 - 1, 1 << 63, 10_000_000_000_000_000_000} {
+	uints := []uint64{math.MaxUint64, math.MaxUint64 - 1, 1 << 63, 10_000_000_000_000_000_000}
+	for _, u := range uints {
 		if got, want := string(appendUint(nil, u)), strconv.FormatUint(u, 10); got != want {
 			t.Errorf("appendUint(%d) = %s, want %s", u, got, want)
 		}
